@@ -1,0 +1,196 @@
+"""load_mnist: MNIST_DATA_HOME, the cache, and verified downloads from a local HTTP server on 127.0.0.1.
+
+The server serves small fake MNIST files that the tests make; the module's URLs and checksums are pointed at them.
+"""
+
+import gzip
+import hashlib
+import io
+
+import numpy as np
+import pytest
+import sklearn.datasets
+
+import utils
+from conftest import SAMPLE_DIR
+
+N_TRAIN, N_TEST = 30, 10
+
+
+def fake_arrays(seed=0):
+    rng = np.random.default_rng(seed)
+    return {
+        "x_train": rng.integers(0, 256, (N_TRAIN, 28, 28), dtype=np.uint8),
+        "y_train": rng.integers(0, 10, N_TRAIN, dtype=np.uint8),
+        "x_test": rng.integers(0, 256, (N_TEST, 28, 28), dtype=np.uint8),
+        "y_test": rng.integers(0, 10, N_TEST, dtype=np.uint8),
+    }
+
+
+def npz_bytes(arrays):
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def idx_gz(array):
+    header = (0x0800 + array.ndim).to_bytes(4, "big") + b"".join(n.to_bytes(4, "big") for n in array.shape)
+    return gzip.compress(header + array.tobytes())
+
+
+IDX_NAMES = {
+    "train-images-idx3-ubyte.gz": "x_train",
+    "train-labels-idx1-ubyte.gz": "y_train",
+    "t10k-images-idx3-ubyte.gz": "x_test",
+    "t10k-labels-idx1-ubyte.gz": "y_test",
+}
+
+
+@pytest.fixture
+def fake(monkeypatch, server):
+    """Point every source of utils at the local server, with checksums of a small fake MNIST.
+
+    Returns (arrays, server); the server starts empty, so each test says what it serves.
+    scikit-learn's fetch_openml is replaced by one that fails as it does offline.
+    """
+    arrays = fake_arrays()
+    keras = npz_bytes(arrays)
+    idx = {name: idx_gz(arrays[key]) for name, key in IDX_NAMES.items()}
+    monkeypatch.setattr(utils, "KERAS_URL", server.url + "/keras/mnist.npz")
+    monkeypatch.setattr(utils, "KERAS_SHA256", hashlib.sha256(keras).hexdigest())
+    monkeypatch.setattr(utils, "IDX_MIRRORS", [server.url + "/mirror1/", server.url + "/mirror2/"])
+    monkeypatch.setattr(utils, "IDX_FILES", {name: hashlib.md5(data).hexdigest() for name, data in idx.items()})
+    monkeypatch.setattr(utils, "MNIST_ARRAY_SHA256",
+                        {k: hashlib.sha256(a.tobytes()).hexdigest() for k, a in arrays.items()})
+
+    monkeypatch.setattr(utils, "MNIST_N_TRAIN", N_TRAIN)
+
+    def openml_offline(*args, **kwargs):
+        raise OSError("OpenML unreachable (test)")
+
+    monkeypatch.setattr(sklearn.datasets, "fetch_openml", openml_offline)
+    server.keras = keras
+    server.idx = idx
+    return arrays, server
+
+
+def assert_is(data, arrays):
+    np.testing.assert_array_equal(data["data"], np.concatenate([arrays["x_train"], arrays["x_test"]]).reshape(-1, 784))
+    np.testing.assert_array_equal(data["target"], np.concatenate([arrays["y_train"], arrays["y_test"]]))
+    assert data["data"].dtype == np.uint8
+    assert data["target"].dtype == np.int64
+
+
+def cache_files(cache):
+    return sorted(p.name for p in cache.iterdir()) if cache.exists() else []
+
+
+def test_keras_download_is_verified_cached_and_reused_without_a_request(fake, tmp_path):
+    arrays, server = fake
+    server.routes["/keras/mnist.npz"] = server.keras
+    cache = tmp_path / "cache"
+    assert_is(utils.load_mnist(cache_dir=cache), arrays)
+    assert server.requests == ["/keras/mnist.npz"]
+    assert cache_files(cache) == ["mnist.npz"]
+
+    server.requests.clear()
+    assert_is(utils.load_mnist(cache_dir=cache), arrays)
+    assert server.requests == []  # a cache hit makes no request
+
+
+def test_default_cache_is_under_xdg_cache_home(fake, tmp_path):
+    _, server = fake
+    server.routes["/keras/mnist.npz"] = server.keras
+    utils.load_mnist()
+    assert (tmp_path / "xdg-cache" / "mnist_mlp" / "mnist.npz").is_file()
+
+
+def test_wrong_checksum_is_rejected_and_the_next_source_used(fake, tmp_path):
+    arrays, server = fake
+    server.routes["/keras/mnist.npz"] = npz_bytes(fake_arrays(seed=1))  # a valid npz, but not the file we expect
+    server.routes.update({"/mirror1/" + n: d for n, d in server.idx.items()})
+    data = utils.load_mnist(cache_dir=tmp_path)
+    assert_is(data, arrays)
+    assert server.requests[0] == "/keras/mnist.npz"
+    assert cache_files(tmp_path) == ["mnist.npz"]
+
+
+def test_truncated_download_is_rejected_and_the_next_source_used(fake, tmp_path):
+    arrays, server = fake
+    keras = server.keras
+    server.routes["/keras/mnist.npz"] = (200, keras[: len(keras) // 2], len(keras))  # promises more than it sends
+    server.routes.update({"/mirror1/" + n: d for n, d in server.idx.items()})
+    assert_is(utils.load_mnist(cache_dir=tmp_path), arrays)
+    assert cache_files(tmp_path) == ["mnist.npz"]
+
+
+def test_404_on_the_first_mirror_falls_through_to_the_next(fake, tmp_path):
+    arrays, server = fake
+    server.routes.update({"/mirror2/" + n: d for n, d in server.idx.items()})  # keras and mirror1 answer 404
+    assert_is(utils.load_mnist(cache_dir=tmp_path), arrays)
+    assert server.requests[:2] == ["/keras/mnist.npz", "/mirror1/train-images-idx3-ubyte.gz"]
+    assert server.requests[2:] == ["/mirror2/" + n for n in IDX_NAMES]
+
+
+def test_a_mirror_with_one_wrong_file_is_abandoned(fake, tmp_path):
+    arrays, server = fake
+    server.routes.update({"/mirror1/" + n: d for n, d in server.idx.items()})
+    server.routes["/mirror1/t10k-labels-idx1-ubyte.gz"] = idx_gz(np.zeros(N_TEST, dtype=np.uint8))
+    server.routes.update({"/mirror2/" + n: d for n, d in server.idx.items()})
+    assert_is(utils.load_mnist(cache_dir=tmp_path), arrays)
+    assert server.requests[-1] == "/mirror2/t10k-labels-idx1-ubyte.gz"
+
+
+def test_openml_is_the_last_source_and_its_arrays_are_converted(fake, tmp_path, monkeypatch):
+    arrays, _ = fake
+    calls = []
+
+    def fake_fetch_openml(name, **kwargs):
+        calls.append((name, kwargs))
+        X = np.concatenate([arrays["x_train"], arrays["x_test"]]).reshape(-1, 784).astype(np.float64)
+        y = np.concatenate([arrays["y_train"], arrays["y_test"]]).astype(str).astype(object)
+        return X, y
+
+    monkeypatch.setattr(sklearn.datasets, "fetch_openml", fake_fetch_openml)
+    data = utils.load_mnist(cache_dir=tmp_path)
+    assert_is(data, arrays)
+    assert calls[0][0] == "mnist_784"
+    assert calls[0][1]["parser"] == "liac-arff"
+    assert calls[0][1]["as_frame"] is False
+    assert cache_files(tmp_path) == ["mnist.npz"]  # OpenML's own download folder is removed
+
+
+def test_offline_with_nothing_cached_says_which_file_to_put_where(fake, tmp_path):
+    _, server = fake
+    server.close()  # nothing answers any more
+    with pytest.raises(utils.MNISTUnavailableError) as excinfo:
+        utils.load_mnist(cache_dir=tmp_path / "cache", timeout=2)
+    message = str(excinfo.value)
+    assert "mnist.npz" in message
+    assert str(tmp_path / "cache" / "mnist.npz") in message
+    assert "MNIST_DATA_HOME" in message
+    assert message.count("  - ") == 4  # keras, two mirrors, OpenML: each with its reason
+    assert cache_files(tmp_path / "cache") == []  # nothing half-written left behind
+
+
+def test_data_home_is_used_first_and_makes_no_request(fake, tmp_path, monkeypatch):
+    arrays, server = fake
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "mnist.npz").write_bytes(server.keras)
+    monkeypatch.setenv("MNIST_DATA_HOME", str(tmp_path / "home"))
+    assert_is(utils.load_mnist(cache_dir=tmp_path / "cache"), arrays)
+    assert server.requests == []
+    assert not (tmp_path / "cache").exists()
+
+
+def test_data_home_without_the_file_names_the_missing_path(tmp_path):
+    with pytest.raises(ValueError, match=r"does not exist; put mnist.npz there"):
+        utils.load_mnist(data_home=tmp_path)
+
+
+def test_the_committed_sample_is_real_mnist_in_the_keras_layout(capsys):
+    data = utils.load_mnist(data_home=SAMPLE_DIR)
+    assert data["data"].shape == (6000, 784)
+    assert "holds 6,000 digits, not the published MNIST" in capsys.readouterr().out
+    # the first training labels of MNIST, as ../shared/data/README.md lists them
+    np.testing.assert_array_equal(data["target"][:10], [5, 0, 4, 1, 9, 2, 1, 3, 1, 4])

@@ -1,0 +1,302 @@
+"""The notebook itself: its filled lines against independent references, and a headless run on the sample.
+
+The backprop check runs the training loop's own lines (cut from the notebook's training cell) on a tiny float64
+problem and compares every tensor they make with an independent forward pass and central differences. Each
+mutant in MUTANTS is one plausible wrong line; the check must catch all of them.
+"""
+
+import json
+import re
+import textwrap
+
+import nbformat
+import numpy as np
+import pytest
+from nbclient import NotebookClient
+
+from conftest import NOTEBOOK, ROOT, SAMPLE_DIR, notebook_cell
+
+STEP_START = "## 順方向の推論"  # the loop body from here ...
+STEP_END = "## リアルタイムの誤差の描画"  # ... up to here is one SGD step
+
+
+def notebook_functions():
+    """softmax, softmax_cross_entropy, sigmoid and dsigmoid_du as the notebook defines them."""
+    namespace = {"np": np}
+    exec(notebook_cell("functions"), namespace)
+    return namespace
+
+
+def training_step_source():
+    lines = notebook_cell("train").splitlines()
+    start = next(i for i, line in enumerate(lines) if STEP_START in line)
+    end = next(i for i, line in enumerate(lines) if STEP_END in line)
+    return textwrap.dedent("\n".join(lines[start:end]))
+
+
+# --------------------------------------------------------------------------------------
+# Independent references, written without the notebook's code
+# --------------------------------------------------------------------------------------
+
+
+def ref_forward(W_2, b_2, W_3, b_3, X):
+    U_2 = W_2 @ X + b_2
+    Z_2 = 1.0 / (1.0 + np.exp(-U_2))
+    U_3 = W_3 @ Z_2 + b_3
+    E = np.exp(U_3 - U_3.max(axis=0))
+    return U_2, Z_2, U_3, E / E.sum(axis=0)
+
+
+def ref_loss_from_U3(U_3, D):
+    return -np.sum(D * (U_3 - U_3.max(axis=0) - np.log(np.exp(U_3 - U_3.max(axis=0)).sum(axis=0))))
+
+
+def numerical_gradient(f, x, eps=1e-6):
+    """Central differences of the scalar f() with respect to every entry of x (changed in place, then restored)."""
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        up = f()
+        x[i] = old - eps
+        down = f()
+        x[i] = old
+        grad[i] = (up - down) / (2 * eps)
+    return grad
+
+
+def rel_error(a, b):
+    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+
+
+def check_training_step(step_source):
+    """Run one SGD step written as in the notebook; assert every tensor it makes is right. Returns the rows."""
+    rng = np.random.default_rng(111)
+    d, h, k, n, eta = 7, 5, 4, 6, 0.1  # all different, so a transposed product cannot pass by accident
+    params = {
+        "W_2": rng.normal(size=(h, d)), "b_2": rng.normal(size=(h, 1)),
+        "W_3": rng.normal(size=(k, h)), "b_3": rng.normal(size=(k, 1)),
+    }
+    X = rng.random((d, n))
+    D = np.eye(k)[:, rng.integers(0, k, n)]
+    namespace = notebook_functions() | {name: p.copy() for name, p in params.items()} | {"X": X, "D": D, "eta": eta}
+    exec(step_source, namespace)
+
+    U_2, Z_2, U_3, Y = ref_forward(**params, X=X)
+
+    def loss():
+        return ref_loss_from_U3(ref_forward(**params, X=X)[2], D)
+
+    def loss_from_U2():
+        return ref_loss_from_U3(params["W_3"] @ (1 / (1 + np.exp(-U_2_var))) + params["b_3"], D)
+
+    U_2_var, U_3_var = U_2.copy(), U_3.copy()
+    expected = {
+        "U_2": U_2, "Z_2": Z_2, "U_3": U_3, "Z_3": Y,
+        "Delta_3": numerical_gradient(lambda: ref_loss_from_U3(U_3_var, D), U_3_var),
+        "Delta_2": numerical_gradient(loss_from_U2, U_2_var),
+    }
+    for name in ("W_3", "b_3", "W_2", "b_2"):
+        expected["dLd" + name] = numerical_gradient(loss, params[name])
+    for name in ("W_3", "b_3", "W_2", "b_2"):
+        expected[name] = params[name] - eta * expected["dLd" + name]
+
+    rows = []
+    for name, want in expected.items():
+        got = np.asarray(namespace[name])
+        assert got.shape == want.shape, f"{name}: shape {got.shape}, expected {want.shape}"
+        err = rel_error(got, want)
+        rows.append((name, err))
+        assert err < 1e-6, f"{name}: max relative error {err:.2e} against the reference"
+    return rows
+
+
+def test_every_filled_line_of_the_training_step_matches_the_reference():
+    rows = check_training_step(training_step_source())
+    assert [name for name, _ in rows] == [
+        "U_2", "Z_2", "U_3", "Z_3", "Delta_3", "Delta_2",
+        "dLdW_3", "dLdb_3", "dLdW_2", "dLdb_2", "W_3", "b_3", "W_2", "b_2",
+    ]
+
+
+# One wrong line each: the check above must fail for every one of them.
+MUTANTS = {
+    "U_2 without bias": ("U_2 = W_2 @ X + b_2", "U_2 = W_2 @ X"),
+    "Z_2 = U_2 (no activation)": ("Z_2 = sigmoid(U_2)", "Z_2 = U_2"),
+    "U_3 from U_2": ("U_3 = W_3 @ Z_2 + b_3", "U_3 = W_3 @ U_2 + b_3"),
+    "Z_3 sigmoid": ("Z_3 = softmax(U_3)", "Z_3 = sigmoid(U_3)"),
+    "Delta_3 sign": ("Delta_3 = Y - D", "Delta_3 = D - Y"),
+    "Delta_2 without sigmoid derivative": ("Delta_2 = (W_3.T @ Delta_3) * dsigmoid_du(U_2)",
+                                           "Delta_2 = W_3.T @ Delta_3"),
+    "Delta_2 derivative at Z_2": ("dsigmoid_du(U_2)", "dsigmoid_du(Z_2)"),
+    "dLdW_3 from U_2": ("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = Delta_3 @ U_2.T"),
+    "dLdb_3 mean": ("dLdb_3 = Delta_3.sum(axis=1, keepdims=True)", "dLdb_3 = Delta_3.mean(axis=1, keepdims=True)"),
+    "dLdb_3 over classes": ("dLdb_3 = Delta_3.sum(axis=1, keepdims=True)", "dLdb_3 = Delta_3.sum(axis=0)"),
+    "dLdW_2 from Delta_3": ("dLdW_2 = Delta_2 @ X.T", "dLdW_2 = W_3.T @ Delta_3 @ X.T"),
+    "dLdb_2 unsummed": ("dLdb_2 = Delta_2.sum(axis=1, keepdims=True)", "dLdb_2 = Delta_2[:, :1]"),
+    "W_3 ascent": ("W_3 = W_3 - eta * dLdW_3", "W_3 = W_3 + eta * dLdW_3"),
+    "b_3 not updated": ("b_3 = b_3 - eta * dLdb_3", "b_3 = b_3"),
+    "W_2 without eta": ("W_2 = W_2 - eta * dLdW_2", "W_2 = W_2 - dLdW_2"),
+    "b_2 ascent": ("b_2 = b_2 - eta * dLdb_2", "b_2 = b_2 + eta * dLdb_2"),
+}
+
+
+@pytest.mark.parametrize("mutant", MUTANTS)
+def test_the_backprop_check_catches_a_wrong_line(mutant):
+    original, wrong = MUTANTS[mutant]
+    source = training_step_source()
+    assert original in source, f"the notebook no longer has the line {original!r}"
+    with pytest.raises((AssertionError, ValueError)):
+        check_training_step(source.replace(original, wrong, 1))
+
+
+# --------------------------------------------------------------------------------------
+# The functions cell and the inference cell
+# --------------------------------------------------------------------------------------
+
+
+def test_softmax_matches_the_reference_on_both_axes_and_never_overflows():
+    f = notebook_functions()
+    U = np.random.default_rng(0).normal(size=(10, 7)) * 50
+    expected = np.exp(U - U.max(axis=0)) / np.exp(U - U.max(axis=0)).sum(axis=0)
+    np.testing.assert_allclose(f["softmax"](U), expected, rtol=1e-12)
+    np.testing.assert_allclose(f["softmax"](U.T, reduce_axis=1), expected.T, rtol=1e-12)
+    big = np.array([[1000.0, -1000.0], [0.0, 1000.0]], dtype=np.float32)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        S = f["softmax"](big)
+    np.testing.assert_allclose(S.sum(axis=0), 1.0, rtol=1e-6)
+
+
+def test_cross_entropy_is_the_sum_over_the_batch():
+    f = notebook_functions()
+    D = np.zeros((10, 100))
+    D[4] = 1.0
+    Y = np.full((10, 100), 0.1)
+    assert f["softmax_cross_entropy"](D, Y) == pytest.approx(-100 * np.log(0.1))
+    Y2 = np.full((10, 100), 0.05)
+    Y2[4] = 0.55
+    assert f["softmax_cross_entropy"](D, Y2) == pytest.approx(-100 * np.log(0.55))
+
+
+def test_sigmoid_and_its_derivative_match_the_definition_without_overflow():
+    f = notebook_functions()
+    u = np.linspace(-30, 30, 241)
+    np.testing.assert_allclose(f["sigmoid"](u), 1 / (1 + np.exp(-u)), rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(f["dsigmoid_du"](u), np.exp(-u) / (1 + np.exp(-u)) ** 2, rtol=1e-9, atol=1e-15)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        s = f["sigmoid"](np.array([-1e4, 1e4], dtype=np.float32))
+    np.testing.assert_array_equal(s, [0.0, 1.0])
+
+
+def test_inference_is_the_forward_pass_on_rows():
+    rng = np.random.default_rng(3)
+    W_2, b_2 = rng.normal(size=(5, 7)), rng.normal(size=(5, 1))
+    W_3, b_3 = rng.normal(size=(4, 5)), rng.normal(size=(4, 1))
+    X = rng.random((6, 7))
+    namespace = notebook_functions() | {"W_2": W_2, "b_2": b_2, "W_3": W_3, "b_3": b_3, "x_dim": 7}
+    exec(notebook_cell("inference"), namespace)
+    np.testing.assert_allclose(namespace["inference"](X), ref_forward(W_2, b_2, W_3, b_3, X.T)[3].T, rtol=1e-12)
+
+
+def test_the_courses_error_checks_pass():
+    namespace = notebook_functions()
+    exec(notebook_cell("functions-check"), namespace)  # the seed's assertions, verbatim
+
+
+# --------------------------------------------------------------------------------------
+# The whole notebook, headless, on the committed sample of real MNIST
+# --------------------------------------------------------------------------------------
+
+# Appended to a copy of the notebook: test and validation accuracy recomputed independently of its code.
+REFERENCE_CELL = """
+import json
+def _reference_accuracy(X, y):
+    Z = 1 / (1 + np.exp(-np.clip(W_2 @ X.T.astype(np.float64) + b_2, -500, 500)))
+    return float(np.mean((W_3 @ Z + b_3).argmax(axis=0) == y))
+print(json.dumps({'valid': _reference_accuracy(X_valid, y_valid), 'test': _reference_accuracy(X_test, y_test),
+                  'n_train': len(X_train), 'n_valid': len(X_valid), 'n_test': len(X_test)}))
+"""
+
+SAMPLE_ENV = {"MNIST_DATA_HOME": str(SAMPLE_DIR), "MNIST_MLP_N_TRAIN": "4000", "MNIST_MLP_N_VALID": "1000"}
+# Measured on the sample (4,000 / 1,000 / 1,000 digits, the course's settings): test accuracy 0.8xx.
+# A broken backprop line ends near chance (about 0.1) or far below this floor.
+SAMPLE_TEST_ACCURACY_FLOOR = 0.80
+
+
+def run_notebook(env):
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(REFERENCE_CELL, id="test-reference"))
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in env.items():
+            mp.setenv(key, value)
+        NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
+    return nb
+
+
+def cell_text(nb, cell_id):
+    cell = next(c for c in nb.cells if c.get("id") == cell_id)
+    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+
+
+@pytest.fixture(scope="module")
+def sample_run():
+    return run_notebook(SAMPLE_ENV)
+
+
+def test_notebook_runs_headless_and_learns_on_the_sample(sample_run):
+    reference = json.loads(cell_text(sample_run, "test-reference"))
+    assert (reference["n_train"], reference["n_valid"], reference["n_test"]) == (4000, 1000, 1000)
+    valid = re.fullmatch(r"Validation accuracy: (0\.\d{4})\n", cell_text(sample_run, "valid-confusion"))
+    test = re.fullmatch(r"Test accuracy: (0\.\d{4})\n", cell_text(sample_run, "test-confusion"))
+    assert valid and test, "the accuracies must be printed exactly in the course's format"
+    assert float(valid.group(1)) == pytest.approx(reference["valid"], abs=5e-5)
+    assert float(test.group(1)) == pytest.approx(reference["test"], abs=5e-5)
+    assert reference["test"] >= SAMPLE_TEST_ACCURACY_FLOOR
+
+
+def test_notebook_shows_each_figure_once_and_prints_no_warning(sample_run):
+    for cell in sample_run.cells:
+        if cell.cell_type != "code":
+            continue
+        assert not [o for o in cell.outputs if o.output_type == "error"], cell.id
+        assert not [o for o in cell.outputs if o.get("name") == "stderr"], f"{cell.id} wrote to stderr"
+    figures = {c.id: sum("image/png" in o.get("data", {}) for o in c.outputs) for c in sample_run.cells
+               if c.cell_type == "code"}
+    assert figures["train"] == 1  # the live plot, updated in place, and no duplicate after the loop
+    assert figures["accuracy-curves"] == 1
+    assert figures["valid-confusion"] == figures["test-confusion"] == 1
+    assert figures["image-tile"] == 1
+
+
+def test_parameters_cell_is_tagged_for_papermill():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    tagged = [c.id for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert tagged == ["parameters"]
+
+
+# --------------------------------------------------------------------------------------
+# The Colab cell
+# --------------------------------------------------------------------------------------
+
+
+def run_colab_cell(url, on_colab, monkeypatch, tmp_path):
+    source = notebook_cell("colab-utils")
+    assert source.count("UTILS_URL = ") == 1
+    source = re.sub(r"UTILS_URL = '[^']*'", f"UTILS_URL = '{url}'", source)
+    monkeypatch.chdir(tmp_path)
+    if on_colab:
+        monkeypatch.setitem(__import__("sys").modules, "google.colab", object())
+    exec(source, {})
+
+
+def test_colab_cell_fetches_utils_only_on_colab_without_it(server, monkeypatch, tmp_path):
+    server.routes["/utils.py"] = b"# utils\n"
+    run_colab_cell(server.url + "/utils.py", on_colab=False, monkeypatch=monkeypatch, tmp_path=tmp_path)
+    assert server.requests == [] and not (tmp_path / "utils.py").exists()
+
+    run_colab_cell(server.url + "/utils.py", on_colab=True, monkeypatch=monkeypatch, tmp_path=tmp_path)
+    assert server.requests == ["/utils.py"]
+    assert (tmp_path / "utils.py").read_bytes() == b"# utils\n"
+
+    run_colab_cell(server.url + "/utils.py", on_colab=True, monkeypatch=monkeypatch, tmp_path=tmp_path)
+    assert server.requests == ["/utils.py"]  # already there: no second fetch

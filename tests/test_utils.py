@@ -1,0 +1,113 @@
+"""The small helpers of utils.py: to_categorical, calculate_accuracy, plot_confusion_matrix, get_image_tile."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from PIL import Image
+
+from utils import calculate_accuracy, get_image_tile, plot_confusion_matrix, to_categorical
+
+
+def test_to_categorical_puts_one_one_per_row_at_the_label():
+    Y = to_categorical(np.array([3, 0, 9, 3]))
+    assert Y.shape == (4, 10)
+    assert Y.dtype == np.float32
+    np.testing.assert_array_equal(Y.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(Y.argmax(axis=1), [3, 0, 9, 3])
+
+
+def test_to_categorical_accepts_whole_floats_like_the_old_fetch_mldata_targets():
+    np.testing.assert_array_equal(to_categorical(np.array([1.0, 7.0])).argmax(axis=1), [1, 7])
+
+
+@pytest.mark.parametrize(
+    ("labels", "message"),
+    [
+        (np.array([0, 10]), r"0\.\.9"),
+        (np.array([-1, 2]), r"0\.\.9"),
+        (np.array([0.5, 2.0]), "whole numbers"),
+        (np.array([np.nan]), "whole numbers"),
+        (np.array(["a", "b"]), "integer class labels"),
+        (np.array([], dtype=int), "empty"),
+        (np.zeros((2, 10)), "1-D"),
+    ],
+)
+def test_to_categorical_rejects_bad_labels(labels, message):
+    with pytest.raises(ValueError, match=message):
+        to_categorical(labels)
+
+
+def test_calculate_accuracy_is_the_fraction_of_equal_labels():
+    assert calculate_accuracy([1, 2, 3, 4], [1, 2, 0, 0]) == 0.5
+    assert calculate_accuracy(np.array([7]), np.array([7])) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("y_true", "y_pred", "message"),
+    [
+        ([1, 2, 3], [1, 2], "same length"),
+        ([], [], "empty"),
+        (np.eye(3), [0, 1, 2], "1-D"),
+        ([1.5, 2.0], [1, 2], "whole numbers"),
+    ],
+)
+def test_calculate_accuracy_rejects_bad_input(y_true, y_pred, message):
+    with pytest.raises(ValueError, match=message):
+        calculate_accuracy(y_true, y_pred)
+
+
+def test_plot_confusion_matrix_annotates_counts_and_labels_axes():
+    C = np.array([[5, 1], [0, 7]])
+    ax = plot_confusion_matrix(C, ["zero", "one"])
+    texts = [t.get_text() for t in ax.texts]
+    assert sorted(texts) == ["0", "1", "5", "7"]
+    assert ax.get_xlabel() == "Predicted label"
+    assert ax.get_ylabel() == "True label"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["zero", "one"]
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize(
+    ("C", "labels", "message"),
+    [
+        (np.zeros((2, 3), dtype=int), range(2), "square"),
+        (np.zeros((0, 0), dtype=int), [], "non-empty"),
+        (np.zeros((3, 3), dtype=int), range(2), "one name per row"),
+    ],
+)
+def test_plot_confusion_matrix_rejects_bad_input(C, labels, message):
+    with pytest.raises(ValueError, match=message):
+        plot_confusion_matrix(C, labels)
+
+
+def test_get_image_tile_places_each_digit_in_its_cell():
+    X = np.zeros((6, 784), dtype=np.float32)
+    X[4] = 1.0  # the fifth digit is all white: row 1, column 1 of a 3-wide tile
+    im = get_image_tile(X, width=3, height=2, scale=1)
+    assert isinstance(im, Image.Image)
+    assert im.size == (3 * 28, 2 * 28)
+    pixels = np.asarray(im)
+    assert pixels[28:, 28:56].min() == 255
+    assert pixels.sum() == 255 * 28 * 28
+
+
+def test_get_image_tile_scales_up_and_accepts_uint8_images():
+    X = np.full((4, 28, 28), 128, dtype=np.uint8)
+    im = get_image_tile(X, width=2, height=2, scale=3)
+    assert im.size == (2 * 28 * 3, 2 * 28 * 3)
+    assert np.all(np.asarray(im) == 128)
+    assert im._repr_png_()[:8] == b"\x89PNG\r\n\x1a\n"  # what Jupyter shows
+
+
+@pytest.mark.parametrize(
+    ("X", "kwargs", "message"),
+    [
+        (np.zeros((100, 100)), {}, "28x28"),
+        (np.zeros((5, 784)), {"width": 3, "height": 2}, "needs 6 images"),
+        (np.zeros((0, 784)), {}, "needs 100 images"),
+        (np.zeros((10, 784)), {"width": 0}, "at least 1"),
+    ],
+)
+def test_get_image_tile_rejects_bad_input(X, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        get_image_tile(X, **kwargs)
