@@ -203,6 +203,16 @@ def test_the_courses_error_checks_pass():
     exec(notebook_cell("functions-check"), namespace)  # the seed's assertions, verbatim
 
 
+SEED = ROOT.parent / "shared" / "seed" / "lecture5_practice_exercise.txt"
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the course's seed notebook is not beside this checkout")
+def test_the_courses_error_check_cells_are_kept_verbatim():
+    seed = SEED.read_text(encoding="utf-8")
+    for cell_id in ("functions-check", "inference-check"):
+        assert notebook_cell(cell_id) in seed, f"{cell_id} differs from the course's cell"
+
+
 # --------------------------------------------------------------------------------------
 # The whole notebook, headless, on the committed sample of real MNIST
 # --------------------------------------------------------------------------------------

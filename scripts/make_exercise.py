@@ -1,0 +1,94 @@
+"""Write the course's exercise notebook from the completed one: mnist_mlp.ipynb -> mnist_mlp_exercise.ipynb.
+
+    python scripts/make_exercise.py            # write mnist_mlp_exercise.ipynb
+    python scripts/make_exercise.py --check    # exit 1 if the committed exercise differs from what it would write
+
+Which lines are the learner's: a code cell lists them in its metadata, ``"exercise_blanks"``, by the name each line
+assigns (or ``"return"``), in order. Each listed line becomes ``<name> = ### CODE HERE ###`` (or
+``return ### CODE HERE ###``) with its indentation, as in the course's handout; every other line stays as it is.
+The metadata is invisible when reading the solution, unlike nbgrader's ``### BEGIN SOLUTION`` / ``### END
+SOLUTION`` markers, which would add 48 lines for learners to read past.
+
+Outputs and execution counts are cleared. Cells tagged ``going-further`` (the sections after the course's
+exercise) are left out: the handout is the course's lecture, and those sections build on its finished solution.
+"""
+
+import argparse
+import copy
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTION = ROOT / "mnist_mlp.ipynb"
+EXERCISE = ROOT / "mnist_mlp_exercise.ipynb"
+BLANK = "### CODE HERE ###"
+LEFT_OUT_TAG = "going-further"
+
+
+def blank_line(line, name):
+    """``line`` with its code replaced by the blank for ``name``, or None if ``line`` does not assign ``name``."""
+    indent = line[: len(line) - len(line.lstrip())]
+    if name == "return":
+        return f"{indent}return {BLANK}" if re.match(r"return\s", line.lstrip()) else None
+    return f"{indent}{name} = {BLANK}" if re.match(rf"{re.escape(name)}\s*=[^=]", line.lstrip()) else None
+
+
+def blank_out(source, names):
+    """Return (exercise source, [(line index, solution line)]) with the lines assigning ``names`` blanked in order."""
+    lines = source.split("\n")
+    taken = []
+    start = 0
+    for name in names:
+        for i in range(start, len(lines)):
+            blank = blank_line(lines[i], name)
+            if blank is not None:
+                taken.append((i, lines[i]))
+                lines[i] = blank
+                start = i + 1
+                break
+        else:
+            raise ValueError(f"no line assigning {name!r} after line {start + 1} of this cell:\n{source}")
+    return "\n".join(lines), taken
+
+
+def make_exercise(solution):
+    """The exercise notebook (a new object) made from the solution notebook."""
+    exercise = copy.deepcopy(solution)
+    exercise.cells = [c for c in exercise.cells if LEFT_OUT_TAG not in c.metadata.get("tags", [])]
+    for cell in exercise.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.outputs = []
+        cell.execution_count = None
+        cell.metadata.pop("execution", None)
+        names = cell.metadata.get("exercise_blanks")
+        if names:
+            cell.source, _ = blank_out(cell.source, names)
+    return exercise
+
+
+def render(nb):
+    return nbformat.writes(nb) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="fail if the committed exercise is out of date")
+    args = parser.parse_args(argv)
+    text = render(make_exercise(nbformat.read(SOLUTION, as_version=4)))
+    if args.check:
+        if not EXERCISE.exists() or EXERCISE.read_text(encoding="utf-8") != text:
+            print(f"{EXERCISE.name} is out of date: run python scripts/make_exercise.py and commit it", file=sys.stderr)
+            return 1
+        print(f"{EXERCISE.name} is up to date")
+        return 0
+    EXERCISE.write_text(text, encoding="utf-8")
+    print(f"wrote {EXERCISE.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""scripts/make_exercise.py: the course's handout, generated from the completed notebook."""
+
+import re
+
+import nbformat
+import pytest
+
+from conftest import NOTEBOOK, ROOT
+from scripts.make_exercise import BLANK, EXERCISE, blank_out, main, make_exercise, render
+
+# The course's 24 blanks (../shared/seed/lecture5_practice_exercise.txt), cell by cell, in order.
+SEED_BLANKS = [
+    ["return", "return", "return", "return"],
+    ["U_2", "Z_2", "U_3", "Z_3"],
+    ["U_2", "Z_2", "U_3", "Z_3", "Delta_3", "Delta_2", "dLdW_3", "dLdb_3", "dLdW_2", "dLdb_2",
+     "W_3", "b_3", "W_2", "b_2"],
+    ["Y_hat", "testacc"],
+]
+SEED = ROOT.parent / "shared" / "seed" / "lecture5_practice_exercise.txt"
+
+
+def blank_names(source):
+    return [line.strip().split()[0] for line in source.split("\n") if BLANK in line]
+
+
+@pytest.fixture(scope="module")
+def pair():
+    solution = nbformat.read(NOTEBOOK, as_version=4)
+    return solution, make_exercise(solution)
+
+
+def test_the_exercise_has_the_courses_24_blanks_in_their_places(pair):
+    _, exercise = pair
+    groups = [blank_names(c.source) for c in exercise.cells if c.cell_type == "code" and BLANK in c.source]
+    assert groups == SEED_BLANKS
+    assert sum(map(len, groups)) == 24
+    lines = [line for c in exercise.cells if c.cell_type == "code" for line in c.source.split("\n") if BLANK in line]
+    assert all(re.fullmatch(r"\s*(\w+ =|return) ### CODE HERE ###", line) for line in lines)
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the course's seed notebook is not beside this checkout")
+def test_the_blank_list_is_the_seeds():
+    seed_cells = SEED.read_text(encoding="utf-8").split("In [None]:")
+    groups = [blank_names(c) for c in seed_cells if f"= {BLANK}" in c or f"return {BLANK}" in c]
+    assert groups == SEED_BLANKS
+
+
+def test_every_other_line_is_the_solutions_and_the_solution_lines_fill_the_blanks(pair):
+    solution, exercise = pair
+    kept = [c for c in solution.cells if "going-further" not in c.metadata.get("tags", [])]
+    assert [c.id for c in exercise.cells] == [c.id for c in kept]
+    for sol, exe in zip(kept, exercise.cells, strict=True):
+        if sol.cell_type != "code":
+            assert exe.source == sol.source
+            continue
+        assert exe.outputs == [] and exe.execution_count is None
+        sol_lines, exe_lines = sol.source.split("\n"), exe.source.split("\n")
+        assert len(sol_lines) == len(exe_lines), sol.id
+        _, taken = blank_out(sol.source, sol.metadata.get("exercise_blanks", []))
+        blanked = dict(taken)
+        for i, (s, e) in enumerate(zip(sol_lines, exe_lines, strict=True)):
+            if i in blanked:
+                assert BLANK in e and BLANK not in s
+            else:
+                assert e == s, f"{sol.id} line {i + 1} differs"
+        refilled = [blanked.get(i, e) for i, e in enumerate(exe_lines)]
+        assert "\n".join(refilled) == sol.source  # the solution lines put back give the solution again
+
+
+def test_blank_out_names_a_missing_line():
+    with pytest.raises(ValueError, match="no line assigning 'Z_2'"):
+        blank_out("U_2 = W_2 @ X + b_2\n", ["U_2", "Z_2"])
+
+
+def test_blank_out_does_not_take_a_comparison_or_a_longer_name():
+    source = "if W_3 == 0:\n  W_3x = 1\n  W_3 = W_3 - eta * dLdW_3"
+    exercise, taken = blank_out(source, ["W_3"])
+    assert taken == [(2, "  W_3 = W_3 - eta * dLdW_3")]
+    assert exercise.endswith("  W_3 = ### CODE HERE ###")
+
+
+def test_the_committed_exercise_is_what_the_solution_gives_now(capsys):
+    assert EXERCISE.read_text(encoding="utf-8") == render(make_exercise(nbformat.read(NOTEBOOK, as_version=4)))
+    assert main(["--check"]) == 0
+    assert "up to date" in capsys.readouterr().out
