@@ -6,6 +6,7 @@ Plain functions, one job each:
 - ``calculate_accuracy``   fraction of equal labels
 - ``plot_confusion_matrix`` an annotated heat map of a confusion matrix
 - ``get_image_tile``       many 28x28 digits as one image that displays in a notebook
+- ``LossPlot``             the live loss plot of the training loop, one image updated in place
 - ``load_mnist``           all 70,000 MNIST digits, downloaded once, verified and cached
 
 Only NumPy, matplotlib, seaborn, Pillow (which matplotlib installs) and, as the last
@@ -25,6 +26,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
+from IPython.display import DisplayHandle
+from IPython.display import Image as IPythonImage
 from PIL import Image
 
 # --------------------------------------------------------------------------------------
@@ -145,6 +148,81 @@ def get_image_tile(X, width=10, height=10, scale=2):
     tile = X[:n].reshape(height, width, 28, 28).transpose(0, 2, 1, 3).reshape(height * 28, width * 28)
     image = Image.fromarray(tile)  # uint8 2-D array -> 8-bit grey-scale image
     return image.resize((image.width * scale, image.height * scale), Image.NEAREST)
+
+
+class LossPlot:
+    """A live loss plot for a training loop: one image in the notebook, updated in place.
+
+    The axes, labels and legend are drawn once; each ``update`` redraws only the two curves and the title
+    (matplotlib's blitting) and sends the picture as a PNG through one display handle. That works the same in
+    Jupyter, JupyterLab, VS Code, Colab and headless nbconvert, leaves a single figure in the saved notebook, and
+    costs a few milliseconds instead of the ~40 ms of redrawing and re-displaying a whole figure.
+
+    Args:
+        nb_epoch: the x axis runs from 0 to nb_epoch.
+        show: False makes every method do nothing (for timing the training alone).
+    """
+
+    def __init__(self, nb_epoch, show=True):
+        self.show = show
+        if not show:
+            return
+        self.fig, self.ax = plt.subplots(figsize=(4, 4))
+        self.train_line, = self.ax.plot([], [], label="Train", animated=True)
+        self.valid_line, = self.ax.plot([], [], "o-", label="Validation", animated=True)
+        self.title = self.ax.set_title(" ", animated=True)
+        self.ax.set_xlim(0, nb_epoch)
+        self.ax.set_yscale("log")
+        self.ax.set_ylim(0.01, 10)  # widened as soon as a loss falls outside
+        self.ax.set_xlabel("Epoch")
+        self.ax.set_ylabel("Loss per image (log scale)")
+        self.ax.legend(loc="upper right")
+        self.fig.tight_layout()
+        self.background = None
+        self.curves = ([], [], [], [])
+        self.handle = DisplayHandle()
+        self.shown = False
+
+    def update(self, train_epochs, train_losses, valid_epochs, valid_losses, title):
+        """Redraw the curves from the lists the training loop keeps, and show the result."""
+        if not self.show:
+            return
+        self.curves = (train_epochs, train_losses, valid_epochs, valid_losses)
+        self.train_line.set_data(train_epochs, train_losses)
+        self.valid_line.set_data(valid_epochs, valid_losses)
+        self.title.set_text(title)
+        self._redraw()
+
+    def close(self, title):
+        """Show the final curves under a final title and release the figure, so Jupyter does not show it twice.
+
+        The final curves are the lists last passed to ``update``, as the loop has extended them since.
+        """
+        if not self.show:
+            return
+        self.update(*self.curves, title)
+        plt.close(self.fig)
+
+    def _redraw(self):
+        losses = np.concatenate([self.train_line.get_ydata(), self.valid_line.get_ydata()]).astype(np.float64)
+        losses = losses[np.isfinite(losses) & (losses > 0)]
+        low, high = self.ax.get_ylim()
+        if self.background is None or (losses.size and (losses.min() < low or losses.max() > high)):
+            if losses.size:  # the curves left the axes: widen them and draw the static parts again, once
+                self.ax.set_ylim(losses.min() / 3, losses.max() * 3)
+            self.fig.canvas.draw()
+            self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            self.fig.canvas.restore_region(self.background)
+        for artist in (self.train_line, self.valid_line, self.title):
+            self.fig.draw_artist(artist)
+        png = io.BytesIO()
+        Image.fromarray(np.asarray(self.fig.canvas.buffer_rgba())).convert("RGB").save(png, "png", compress_level=1)
+        if self.shown:
+            self.handle.update(IPythonImage(data=png.getvalue()))
+        else:
+            self.handle.display(IPythonImage(data=png.getvalue()))
+            self.shown = True
 
 
 # --------------------------------------------------------------------------------------

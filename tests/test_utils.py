@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from utils import calculate_accuracy, get_image_tile, plot_confusion_matrix, to_categorical
+from utils import LossPlot, calculate_accuracy, get_image_tile, plot_confusion_matrix, to_categorical
 
 
 def test_to_categorical_puts_one_one_per_row_at_the_label():
@@ -111,3 +111,53 @@ def test_get_image_tile_scales_up_and_accepts_uint8_images():
 def test_get_image_tile_rejects_bad_input(X, kwargs, message):
     with pytest.raises(ValueError, match=message):
         get_image_tile(X, **kwargs)
+
+
+class FakeHandle:
+    """Stands in for IPython's DisplayHandle and records what would be shown."""
+
+    def __init__(self):
+        self.calls = []
+
+    def display(self, obj):
+        self.calls.append(("display", obj.data))
+
+    def update(self, obj):
+        self.calls.append(("update", obj.data))
+
+
+def test_loss_plot_shows_one_image_then_updates_it_in_place():
+    plot = LossPlot(nb_epoch=10)
+    plot.handle = FakeHandle()
+    train_x, train_y, valid_x, valid_y = [0.0], [9.0], [], []
+    plot.update(train_x, train_y, valid_x, valid_y, "epoch: 00, batch: 0000")
+    train_x.append(0.5)
+    train_y.append(0.5)
+    plot.update(train_x, train_y, valid_x, valid_y, "epoch: 00, batch: 0050")
+    valid_x.append(1)
+    valid_y.append(0.4)  # added after the last update, as the notebook's loop does
+    plot.close("Loss after 1 epochs")
+    assert [kind for kind, _ in plot.handle.calls] == ["display", "update", "update"]
+    assert all(png[:8] == b"\x89PNG\r\n\x1a\n" for _, png in plot.handle.calls)
+    assert plot.title.get_text() == "Loss after 1 epochs"
+    np.testing.assert_array_equal(plot.valid_line.get_ydata(), [0.4])  # close shows the final validation point
+    assert plot.fig.number not in plt.get_fignums()  # released: Jupyter will not show it a second time
+
+
+def test_loss_plot_widens_its_axis_when_a_loss_leaves_it_and_ignores_nan():
+    plot = LossPlot(nb_epoch=2)
+    plot.handle = FakeHandle()
+    plot.update([0.0, 0.1], [500.0, 1e-4], [], [], "t")
+    low, high = plot.ax.get_ylim()
+    assert low <= 1e-4 and high >= 500
+    plot.update([0.0, 0.1, 0.2], [500.0, 1e-4, float("nan")], [], [], "t")
+    assert plot.ax.get_ylim() == (low, high)
+    plot.close("done")
+
+
+def test_loss_plot_that_is_not_shown_makes_no_figure():
+    before = plt.get_fignums()
+    plot = LossPlot(nb_epoch=10, show=False)
+    plot.update([0.0], [1.0], [], [], "t")
+    plot.close("done")
+    assert plt.get_fignums() == before
