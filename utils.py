@@ -21,6 +21,7 @@ import os
 import tempfile
 import urllib.request
 import zipfile
+import zlib
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -294,7 +295,7 @@ def _read_npz(path):
     try:
         with np.load(path, allow_pickle=False) as f:
             arrays = {k: f[k] for k in f.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as e:
         raise ValueError(f"{path} is not a readable .npz file ({e})") from e
     _check_layout(arrays, str(path))
     return arrays
@@ -356,11 +357,11 @@ def _from_idx_mirror(base_url, timeout):
     }
 
 
-def _from_openml(cache_dir):
+def _from_openml():
     from sklearn.datasets import fetch_openml
 
     print("Downloading MNIST from OpenML (mnist_784) ...")
-    with tempfile.TemporaryDirectory(dir=cache_dir) as scratch:
+    with tempfile.TemporaryDirectory(prefix="mnist-openml-") as scratch:  # its ARFF copy goes when we are done
         X, y = fetch_openml("mnist_784", version=1, as_frame=False, parser="liac-arff",
                             data_home=scratch, return_X_y=True)
     X = np.asarray(X).astype(np.uint8).reshape(-1, 28, 28)
@@ -369,16 +370,20 @@ def _from_openml(cache_dir):
     return {"x_train": X[:n], "y_train": y[:n], "x_test": X[n:], "y_test": y[n:]}
 
 
-def _sources(timeout, cache_dir):
+def _sources(timeout):
     """(description, function) for each download source, in the order they are tried."""
     yield KERAS_URL, lambda: _from_keras(timeout)
     for base in IDX_MIRRORS:
         yield base, lambda base=base: _from_idx_mirror(base, timeout)
-    yield "OpenML mnist_784", lambda: _from_openml(cache_dir)
+    yield "OpenML mnist_784", _from_openml
 
 
 def _write_cache(arrays, path):
-    """Write ``arrays`` to ``path`` atomically: a temporary file in the same folder, then a rename."""
+    """Write ``arrays`` to ``path`` atomically: a temporary file in the same folder, then a rename.
+
+    Readers (another notebook loading at the same moment) see the old file or the whole new one, never a part.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".mnist-", suffix=".npz.part")
     try:
         with os.fdopen(fd, "wb") as f:
@@ -418,8 +423,12 @@ def load_mnist(data_home=None, cache_dir=None, timeout=TIMEOUT_S):
         MNISTUnavailableError: nothing local and every download failed; says which file to put where.
         ValueError: the file in ``data_home`` is not MNIST in the Keras layout.
     """
+    if not (isinstance(timeout, int | float) and timeout > 0):
+        raise ValueError(f"timeout must be a positive number of seconds; got {timeout!r}")
     data_home = data_home if data_home is not None else os.environ.get("MNIST_DATA_HOME")
     if data_home:
+        if Path(data_home).is_file():
+            raise ValueError(f"MNIST_DATA_HOME must name the folder that holds mnist.npz, not a file; got {data_home}")
         path = Path(data_home) / MNIST_FILENAME
         if not path.is_file():
             raise ValueError(
@@ -443,21 +452,27 @@ def load_mnist(data_home=None, cache_dir=None, timeout=TIMEOUT_S):
         except ValueError as e:
             problem = str(e)
         print(f"The cached {cached} is damaged ({problem}); removing it and downloading again.")
-        cached.unlink(missing_ok=True)
+        try:
+            cached.unlink()
+        except OSError:
+            pass  # a read-only cache: the download below replaces it if it can
 
-    cache_dir.mkdir(parents=True, exist_ok=True)
     failures = []
-    for name, fetch in _sources(timeout, cache_dir):
+    for name, fetch in _sources(timeout):
         try:
             arrays = fetch()
             _check_layout(arrays, name)
             if not _is_full_mnist(arrays):
                 raise ValueError("the arrays do not match the published MNIST checksums")
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as e:
             failures.append(f"  - {name}: {e}")
             continue
-        _write_cache(arrays, cached)
-        print(f"Saved to {cached}")
+        try:
+            _write_cache(arrays, cached)
+            print(f"Saved to {cached}")
+        except OSError as e:
+            print(f"Note: could not save MNIST to {cached} ({e}); it will be downloaded again next time. "
+                  "Make that folder writable, or set XDG_CACHE_HOME to a writable folder.")
         return _combine(arrays)
 
     raise MNISTUnavailableError(

@@ -6,13 +6,16 @@ The server serves small fake MNIST files that the tests make; the module's URLs 
 import gzip
 import hashlib
 import io
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pytest
 import sklearn.datasets
 
 import utils
-from conftest import SAMPLE_DIR
+from conftest import ROOT, SAMPLE_DIR
 
 N_TRAIN, N_TEST = 30, 10
 
@@ -170,7 +173,7 @@ def test_offline_with_nothing_cached_says_which_file_to_put_where(fake, tmp_path
     assert str(tmp_path / "cache" / "mnist.npz") in message
     assert "MNIST_DATA_HOME" in message
     assert message.count("  - ") == 4  # keras, two mirrors, OpenML: each with its reason
-    assert cache_files(tmp_path / "cache") == []  # nothing half-written left behind
+    assert cache_files(tmp_path / "cache") == []  # nothing half-written left behind, not even the folder
 
 
 def test_data_home_is_used_first_and_makes_no_request(fake, tmp_path, monkeypatch):
@@ -194,3 +197,151 @@ def test_the_committed_sample_is_real_mnist_in_the_keras_layout(capsys):
     assert "holds 6,000 digits, not the published MNIST" in capsys.readouterr().out
     # the first training labels of MNIST, as ../shared/data/README.md lists them
     np.testing.assert_array_equal(data["target"][:10], [5, 0, 4, 1, 9, 2, 1, 3, 1, 4])
+
+
+# --------------------------------------------------------------------------------------
+# Faults on disk and on the wire: never trained on, never left in the cache
+# --------------------------------------------------------------------------------------
+
+
+def no_partial_files(folder):
+    return not [p for p in folder.rglob("*") if p.name.endswith(".part")]
+
+
+@pytest.mark.parametrize("where", [0.02, 0.2, 0.4, 0.6, 0.8, 0.98])
+def test_a_bit_flipped_cache_is_detected_removed_and_downloaded_again(fake, tmp_path, capsys, where):
+    arrays, server = fake
+    server.routes["/keras/mnist.npz"] = server.keras
+    utils.load_mnist(cache_dir=tmp_path)
+    cached = tmp_path / "mnist.npz"
+    data = bytearray(cached.read_bytes())
+    data[int(len(data) * where)] ^= 0x10
+    cached.write_bytes(bytes(data))
+    server.requests.clear()
+
+    assert_is(utils.load_mnist(cache_dir=tmp_path), arrays)
+    assert "is damaged" in capsys.readouterr().out
+    assert server.requests == ["/keras/mnist.npz"]
+    server.requests.clear()
+    assert_is(utils.load_mnist(cache_dir=tmp_path), arrays)  # the cache is whole again: no request
+    assert server.requests == []
+
+
+BAD_LAYOUTS = {
+    "float pixels": (lambda a: {**a, "x_train": a["x_train"].astype(np.float32)}, "must be uint8"),
+    "27-pixel rows": (lambda a: {**a, "x_test": a["x_test"][:, :, :27]}, r"shape \(n, 28, 28\)"),
+    "label 10": (lambda a: {**a, "y_train": np.full(N_TRAIN, 10, np.uint8)}, r"labels 0\.\.9"),
+    "a label short": (lambda a: {**a, "y_test": a["y_test"][:-1]}, "labels of shape"),
+    "float labels": (lambda a: {**a, "y_train": a["y_train"].astype(np.float64)}, "integer labels"),
+    "no x_test": (lambda a: {k: v for k, v in a.items() if k != "x_test"}, r"lacks the arrays \['x_test'\]"),
+    "no images": (lambda a: {**a, "x_train": a["x_train"][:0], "y_train": a["y_train"][:0]}, r"shape \(n, 28, 28\)"),
+    "pickled objects": (lambda a: {**a, "y_train": np.array([object()] * N_TRAIN)}, r"not a readable \.npz"),
+}
+
+
+@pytest.mark.parametrize("fault", BAD_LAYOUTS)
+def test_a_data_home_file_with_a_bad_layout_is_refused_with_the_reason(tmp_path, fault):
+    change, message = BAD_LAYOUTS[fault]
+    (tmp_path / "mnist.npz").write_bytes(npz_bytes(change(fake_arrays())))
+    with pytest.raises(ValueError, match=message):
+        utils.load_mnist(data_home=tmp_path)
+
+
+def test_a_data_home_file_that_is_not_a_zip_is_refused(tmp_path):
+    (tmp_path / "mnist.npz").write_bytes(b"<html>404 Not Found</html>")
+    with pytest.raises(ValueError, match=r"not a readable \.npz"):
+        utils.load_mnist(data_home=tmp_path)
+
+
+def test_data_home_naming_the_file_instead_of_its_folder_says_so(tmp_path):
+    (tmp_path / "mnist.npz").write_bytes(npz_bytes(fake_arrays()))
+    with pytest.raises(ValueError, match="must name the folder"):
+        utils.load_mnist(data_home=tmp_path / "mnist.npz")
+
+
+@pytest.mark.parametrize("timeout", [0, -1, "30", None])
+def test_a_timeout_that_is_not_a_positive_number_is_refused(timeout, tmp_path):
+    with pytest.raises(ValueError, match="timeout must be a positive number"):
+        utils.load_mnist(cache_dir=tmp_path, timeout=timeout)
+
+
+@pytest.mark.parametrize("fault", ["float pixels", "label 10", "no x_test"])
+def test_a_cached_file_with_a_bad_layout_is_replaced(fake, tmp_path, fault):
+    arrays, server = fake
+    server.routes["/keras/mnist.npz"] = server.keras
+    change, _ = BAD_LAYOUTS[fault]
+    (tmp_path / "mnist.npz").write_bytes(npz_bytes(change(arrays)))
+    assert_is(utils.load_mnist(cache_dir=tmp_path), arrays)
+    assert server.requests == ["/keras/mnist.npz"]
+    assert utils._is_full_mnist(utils._read_npz(tmp_path / "mnist.npz"))  # the cache now holds the verified file
+
+
+def test_a_download_with_the_right_checksum_but_a_bad_layout_falls_through(fake, tmp_path, monkeypatch):
+    arrays, server = fake
+    bad = npz_bytes(BAD_LAYOUTS["float pixels"][0](arrays))
+    server.routes["/keras/mnist.npz"] = bad
+    monkeypatch.setattr(utils, "KERAS_SHA256", hashlib.sha256(bad).hexdigest())
+    server.routes.update({"/mirror1/" + n: d for n, d in server.idx.items()})
+    assert_is(utils.load_mnist(cache_dir=tmp_path), arrays)
+    assert server.requests[-1].startswith("/mirror1/")
+
+
+def test_a_read_only_cache_still_gives_the_data_and_says_why_it_was_not_saved(fake, tmp_path, monkeypatch, capsys):
+    arrays, server = fake
+    server.routes["/keras/mnist.npz"] = server.keras
+
+    def read_only(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")  # what mkstemp raises in a read-only folder (as non-root)
+
+    monkeypatch.setattr(utils.tempfile, "mkstemp", read_only)
+    assert_is(utils.load_mnist(cache_dir=tmp_path / "cache"), arrays)
+    out = capsys.readouterr().out
+    assert "could not save MNIST" in out and "Permission denied" in out and "XDG_CACHE_HOME" in out
+    assert not (tmp_path / "cache" / "mnist.npz").exists()
+
+
+def test_a_cache_folder_that_cannot_exist_still_gives_the_data(fake, tmp_path, capsys):
+    arrays, server = fake
+    server.routes["/keras/mnist.npz"] = server.keras
+    (tmp_path / "a-file").write_text("not a folder")
+    assert_is(utils.load_mnist(cache_dir=tmp_path / "a-file" / "cache"), arrays)
+    assert "could not save MNIST" in capsys.readouterr().out
+
+
+def test_a_server_that_hangs_is_given_up_after_the_timeout(fake, tmp_path):
+    _, server = fake
+    server.routes["/keras/mnist.npz"] = server.keras
+    server.hang = 5.0
+    start = time.monotonic()
+    with pytest.raises(utils.MNISTUnavailableError, match="timed out"):
+        utils.load_mnist(cache_dir=tmp_path, timeout=0.3)
+    assert time.monotonic() - start < 3.0  # three sources of 0.3 s each, not 5 s per request
+    assert cache_files(tmp_path) == []
+
+
+def test_two_processes_loading_at_once_both_get_the_data_and_one_whole_cache(fake, tmp_path):
+    arrays, server = fake
+    server.routes["/keras/mnist.npz"] = server.keras
+    server.hang = 0.5  # both requests are in flight at once
+    script = f"""
+import sklearn.datasets
+import utils
+utils.KERAS_URL = {utils.KERAS_URL!r}
+utils.KERAS_SHA256 = {utils.KERAS_SHA256!r}
+utils.MNIST_ARRAY_SHA256 = {utils.MNIST_ARRAY_SHA256!r}
+utils.IDX_MIRRORS = []
+def offline(*args, **kwargs):
+    raise OSError("offline")
+sklearn.datasets.fetch_openml = offline
+data = utils.load_mnist(cache_dir={str(tmp_path / "cache")!r})
+print(int(data["data"].sum()), int(data["target"].sum()))
+"""
+    processes = [subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+                 for _ in range(2)]
+    outputs = [p.communicate(timeout=60)[0] for p in processes]
+    assert [p.returncode for p in processes] == [0, 0]
+    expected = f"{int(np.concatenate([arrays['x_train'], arrays['x_test']]).sum())} "
+    assert all(out.splitlines()[-1].startswith(expected) for out in outputs)
+    assert len(server.requests) == 2
+    assert cache_files(tmp_path / "cache") == ["mnist.npz"] and no_partial_files(tmp_path / "cache")
+    assert_is(utils.load_mnist(cache_dir=tmp_path / "cache"), arrays)
