@@ -1,6 +1,6 @@
 """Helpers for the NICO2AI lecture 5 exercise (mnist_mlp.ipynb).
 
-Plain functions, one job each:
+Small helpers, one job each:
 
 - ``to_categorical``       labels (n,) -> one-hot rows (n, n_classes)
 - ``calculate_accuracy``   fraction of equal labels
