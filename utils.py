@@ -290,14 +290,15 @@ def _is_full_mnist(arrays):
     return all(_sha256(np.ascontiguousarray(arrays[k]).tobytes()) == h for k, h in MNIST_ARRAY_SHA256.items())
 
 
-def _read_npz(path):
-    """Read the four arrays of an MNIST .npz (never unpickling), or raise ValueError."""
+def _read_npz(source, origin=None):
+    """Read the four arrays of an MNIST .npz (a path or a file object; never unpickling), or raise ValueError."""
+    origin = origin or str(source)
     try:
-        with np.load(path, allow_pickle=False) as f:
+        with np.load(source, allow_pickle=False) as f:
             arrays = {k: f[k] for k in f.files}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as e:
-        raise ValueError(f"{path} is not a readable .npz file ({e})") from e
-    _check_layout(arrays, str(path))
+        raise ValueError(f"{origin} is not a readable .npz file ({e})") from e
+    _check_layout(arrays, origin)
     return arrays
 
 
@@ -324,8 +325,7 @@ def _from_keras(timeout):
     digest = _sha256(data)
     if digest != KERAS_SHA256:
         raise ValueError(f"checksum mismatch for {KERAS_URL}: sha256 {digest}, expected {KERAS_SHA256}")
-    with np.load(io.BytesIO(data), allow_pickle=False) as f:
-        return {k: f[k] for k in f.files}
+    return _read_npz(io.BytesIO(data), KERAS_URL)
 
 
 def _parse_idx(data, ndim):

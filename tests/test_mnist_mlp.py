@@ -251,8 +251,12 @@ def printed(nb):
 
 
 def cell_text(nb, cell_id):
-    cell = next(c for c in nb.cells if c.get("id") == cell_id)
-    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+    return printed(nb)[cell_id]
+
+
+def figures(nb):
+    """How many pictures each code cell shows."""
+    return {c.id: sum("image/png" in o.get("data", {}) for o in c.outputs) for c in nb.cells if c.cell_type == "code"}
 
 
 @pytest.fixture(scope="module")
@@ -277,12 +281,11 @@ def test_notebook_shows_each_figure_once_and_prints_no_warning(sample_run):
             continue
         assert not [o for o in cell.outputs if o.output_type == "error"], cell.id
         assert not [o for o in cell.outputs if o.get("name") == "stderr"], f"{cell.id} wrote to stderr"
-    figures = {c.id: sum("image/png" in o.get("data", {}) for o in c.outputs) for c in sample_run.cells
-               if c.cell_type == "code"}
-    assert figures["train"] == 1  # the live plot, updated in place, and no duplicate after the loop
-    assert figures["accuracy-curves"] == 1
-    assert figures["valid-confusion"] == figures["test-confusion"] == 1
-    assert figures["image-tile"] == 1
+    shown = figures(sample_run)
+    assert shown["train"] == 1  # the live plot, updated in place, and no duplicate after the loop
+    assert shown["accuracy-curves"] == 1
+    assert shown["valid-confusion"] == shown["test-confusion"] == 1
+    assert shown["image-tile"] == 1
 
 
 def test_going_further_sections_run_and_print_their_results(sample_run):
@@ -290,10 +293,9 @@ def test_going_further_sections_run_and_print_their_results(sample_run):
     assert [row.split()[0] for row in rows[1:]] == ["W_2", "b_2", "W_3", "b_3"]
     assert re.search(r"^Best configuration test accuracy: 0\.\d{4}$", cell_text(sample_run, "best-test"), re.M)
     assert "Regularisation, over 3 epochs" in cell_text(sample_run, "exp-regularization")
-    figures = {c.id: sum("image/png" in o.get("data", {}) for o in c.outputs) for c in sample_run.cells
-               if c.cell_type == "code"}
-    assert all(figures[f"exp-{name}"] == 1 for name in ("hidden", "activation", "batch", "init", "eta"))
-    assert figures["misclassified"] == figures["weights-exercise"] == figures["weights-best"] == 1
+    shown = figures(sample_run)
+    assert all(shown[f"exp-{name}"] == 1 for name in ("hidden", "activation", "batch", "init", "eta"))
+    assert shown["misclassified"] == shown["weights-exercise"] == shown["weights-best"] == 1
 
 
 def without_times(text):
