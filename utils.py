@@ -7,6 +7,7 @@ Small helpers, one job each:
 - ``plot_confusion_matrix`` an annotated heat map of a confusion matrix
 - ``get_image_tile``       many 28x28 digits as one image that displays in a notebook
 - ``LossPlot``             the live loss plot of the training loop, one image updated in place
+- ``Progress``             a one-line progress bar with the time left, updated in place
 - ``load_mnist``           all 70,000 MNIST digits, downloaded once, verified and cached
 
 Only NumPy, matplotlib, seaborn, Pillow (which matplotlib installs) and, as the last
@@ -18,7 +19,9 @@ import hashlib
 import http.client
 import io
 import os
+import sys
 import tempfile
+import time
 import urllib.request
 import zipfile
 import zlib
@@ -39,6 +42,11 @@ from PIL import Image
 def _as_label_array(y, name):
     """Return ``y`` as a 1-D int64 array, or raise ValueError saying what is wrong."""
     y = np.asarray(y)
+    if y.dtype.kind == "c":
+        raise ValueError(f"{name} must hold real class labels; got complex numbers")
+    if y.dtype.kind == "O":
+        raise ValueError(f"{name} must hold integer class labels that fit in int64; got Python objects "
+                         "(numbers too large for int64, or mixed types)")
     if y.ndim != 1:
         raise ValueError(f"{name} must be a 1-D array of class labels; got shape {y.shape}")
     if y.size == 0:
@@ -48,6 +56,10 @@ def _as_label_array(y, name):
             raise ValueError(f"{name} must hold whole numbers (class indices such as 0..9); got non-integer values")
     elif y.dtype.kind not in "iub":
         raise ValueError(f"{name} must hold integer class labels; got dtype {y.dtype}")
+    if y.dtype.kind == "u" and y.max() > np.iinfo(np.int64).max:
+        raise ValueError(f"{name} holds labels too large for int64 (largest {y.max()}); class labels are 0..9")
+    if y.dtype.kind == "f" and np.abs(y).max() >= 2.0 ** 63:
+        raise ValueError(f"{name} holds labels too large for int64; class labels are 0..9")
     return y.astype(np.int64)
 
 
@@ -109,6 +121,11 @@ def plot_confusion_matrix(C, labels, ax=None, title="Confusion matrix"):
     labels = list(labels)
     if C.ndim != 2 or C.shape[0] != C.shape[1] or C.size == 0:
         raise ValueError(f"C must be a non-empty square matrix of counts; got shape {C.shape}")
+    if C.dtype.kind not in "iub":
+        if C.dtype.kind != "f" or not np.all(np.isfinite(C)) or not np.all(C == np.round(C)):
+            raise ValueError(f"C must hold whole-number counts (what confusion_matrix returns); got dtype {C.dtype} "
+                             "with non-integer, NaN or complex values")
+        C = C.astype(np.int64)
     if len(labels) != C.shape[0]:
         raise ValueError(f"labels has {len(labels)} names but C is {C.shape[0]}x{C.shape[1]}; pass one name per row")
     if ax is None:
@@ -135,6 +152,8 @@ def get_image_tile(X, width=10, height=10, scale=2):
         when it is the last expression of a cell.
     """
     X = np.asarray(X)
+    if X.dtype.kind not in "uif" and X.dtype != np.bool_:
+        raise ValueError(f"X must hold real pixel values (uint8 or floats in [0, 1]); got dtype {X.dtype}")
     if width < 1 or height < 1 or scale < 1:
         raise ValueError(f"width, height and scale must be at least 1; got {width}, {height}, {scale}")
     if X.ndim == 2 and X.shape[1] == 784:
@@ -144,6 +163,9 @@ def get_image_tile(X, width=10, height=10, scale=2):
     n = width * height
     if len(X) < n:
         raise ValueError(f"a {width}x{height} tile needs {n} images but X has {len(X)}; use a smaller width or height")
+    if X.dtype.kind == "f" and not np.all(np.isfinite(X[:n])):
+        raise ValueError("X holds NaN or infinite values (the weights of a network that diverged? try a smaller "
+                         "learning rate); pass finite pixel values")
     if X.dtype != np.uint8:
         X = np.clip(np.asarray(X[:n], dtype=np.float64) * 255.0, 0, 255).round().astype(np.uint8)
     tile = X[:n].reshape(height, width, 28, 28).transpose(0, 2, 1, 3).reshape(height * 28, width * 28)
@@ -224,6 +246,80 @@ class LossPlot:
         else:
             self.handle.display(IPythonImage(data=png.getvalue()))
             self.shown = True
+
+
+class Progress:
+    """A one-line progress bar for a loop of known length, updated in place: steps done, time spent, time left.
+
+    In a notebook (Jupyter, JupyterLab, VS Code, Colab) it is one output updated through a display handle, an HTML
+    bar with a plain-text copy, so a saved or headless-run notebook keeps only its last line. Elsewhere it rewrites
+    one line of the terminal.
+
+    Args:
+        total: the number of steps, at least 1 (epochs, say).
+        title: what is running, shown first.
+        unit: the name of the steps.
+    """
+
+    def __init__(self, total, title="", unit="epochs"):
+        if not isinstance(total, int | np.integer) or isinstance(total, bool) or total < 1:
+            raise ValueError(f"total must be a whole number of steps, at least 1; got {total!r}")
+        self.total, self.title, self.unit = int(total), title, unit
+        self.done = 0
+        self.start = time.perf_counter()
+        self.last_shown = None
+        self.handle = DisplayHandle() if _in_notebook() else None
+        self.displayed = False
+        self._show("")
+
+    def update(self, n=1, status=""):
+        """Count n more steps done; ``status`` says what runs now."""
+        self.done = min(self.total, self.done + n)
+        self._show(status)
+
+    def close(self):
+        """Show the final line: all steps and the time they took."""
+        self.done = self.total
+        self._show("", final=True)
+        if self.handle is None:
+            print(file=sys.stdout)
+
+    def line(self, status="", final=False):
+        elapsed = time.perf_counter() - self.start
+        head = f"{self.title}: " if self.title else ""
+        if final:
+            return f"{head}{self.total:,} {self.unit} in {elapsed:.1f} s"
+        bar = "#" * (20 * self.done // self.total) + "." * (20 - 20 * self.done // self.total)
+        left = f", about {elapsed / self.done * (self.total - self.done):.0f} s left" if self.done else ""
+        return f"{head}[{bar}] {self.done:,}/{self.total:,} {self.unit}, {elapsed:.0f} s{left}  {status}".rstrip()
+
+    def _show(self, status, final=False):
+        now = time.perf_counter()
+        if not final and self.last_shown is not None and now - self.last_shown < 0.25 and self.done < self.total:
+            return  # at most four updates a second
+        self.last_shown = now
+        text = self.line(status, final)
+        if self.handle is None:
+            print("\r" + text, end="", file=sys.stdout, flush=True)
+            return
+        html = (f'<progress value="{self.done}" max="{self.total}" style="width: 14em"></progress> '
+                f"<code>{text}</code>" if not final else f"<code>{text}</code>")
+        bundle = {"text/plain": text, "text/html": html}
+        if self.displayed:
+            self.handle.update(bundle, raw=True)
+        else:
+            self.handle.display(bundle, raw=True)
+            self.displayed = True
+
+
+def _in_notebook():
+    """True inside a Jupyter kernel (Jupyter, JupyterLab, VS Code, Colab, nbconvert), False in a terminal."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
 
 
 # --------------------------------------------------------------------------------------
@@ -311,10 +407,22 @@ def _combine(arrays):
 
 
 def _download(url, timeout):
-    """Return the bytes at ``url``; raise OSError if it cannot be had whole within ``timeout`` seconds."""
+    """Return the bytes at ``url``, showing progress; raise OSError if they cannot be had whole within ``timeout``."""
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.read()
+            length = int(response.headers.get("Content-Length") or 0)
+            if length < 1 << 20:  # small files: no progress bar
+                return response.read()
+            progress = Progress(-(-length // 1024), url.rsplit("/", 1)[-1], unit="kB")
+            chunks = []
+            while chunk := response.read(1 << 18):
+                chunks.append(chunk)
+                progress.update(len(chunk) // 1024)
+            data = b"".join(chunks)
+            if len(data) != length:
+                raise OSError(f"the download broke off after {len(data):,} of {length:,} bytes")
+            progress.close()
+            return data
     except http.client.HTTPException as e:  # IncompleteRead (a truncated download) and other protocol faults
         raise OSError(f"the download broke off: {e!r}") from e
 

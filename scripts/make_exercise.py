@@ -9,7 +9,7 @@ assigns (or ``"return"``), in order. Each listed line becomes ``<name> = ### COD
 The metadata is invisible when reading the solution, unlike nbgrader's ``### BEGIN SOLUTION`` / ``### END
 SOLUTION`` markers, which would add 48 lines for learners to read past.
 
-Outputs and execution counts are cleared. Cells tagged ``going-further`` (the sections after the course's
+Outputs and execution counts are cleared; the Colab badge opens the handout instead of the solution. Cells tagged ``going-further`` (the sections after the course's
 exercise) are left out: the handout is the course's lecture, and those sections build on its finished solution.
 """
 
@@ -26,6 +26,7 @@ SOLUTION = ROOT / "mnist_mlp.ipynb"
 EXERCISE = ROOT / "mnist_mlp_exercise.ipynb"
 BLANK = "### CODE HERE ###"
 LEFT_OUT_TAG = "going-further"
+BADGE_TARGET = ("/blob/main/mnist_mlp.ipynb)", "/blob/main/mnist_mlp_exercise.ipynb)")  # each notebook opens itself
 
 
 def blank_line(line, name):
@@ -60,6 +61,7 @@ def make_exercise(solution):
     exercise.cells = [c for c in exercise.cells if LEFT_OUT_TAG not in c.metadata.get("tags", [])]
     for cell in exercise.cells:
         if cell.cell_type != "code":
+            cell.source = cell.source.replace(*BADGE_TARGET)
             continue
         cell.outputs = []
         cell.execution_count = None

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from conftest import NOTEBOOK, ROOT
-from scripts.make_exercise import BLANK, EXERCISE, blank_out, main, make_exercise, render
+from scripts.make_exercise import BADGE_TARGET, BLANK, EXERCISE, blank_out, main, make_exercise, render
 
 # The course's 24 blanks (../shared/seed/lecture5_practice_exercise.txt), cell by cell, in order.
 SEED_BLANKS = [
@@ -51,7 +51,7 @@ def test_every_other_line_is_the_solutions_and_the_solution_lines_fill_the_blank
     assert [c.id for c in exercise.cells] == [c.id for c in kept]
     for sol, exe in zip(kept, exercise.cells, strict=True):
         if sol.cell_type != "code":
-            assert exe.source == sol.source
+            assert exe.source == sol.source.replace(*BADGE_TARGET)
             continue
         assert exe.outputs == [] and exe.execution_count is None
         sol_lines, exe_lines = sol.source.split("\n"), exe.source.split("\n")
@@ -83,3 +83,10 @@ def test_the_committed_exercise_is_what_the_solution_gives_now(capsys):
     assert EXERCISE.read_text(encoding="utf-8") == render(make_exercise(nbformat.read(NOTEBOOK, as_version=4)))
     assert main(["--check"]) == 0
     assert "up to date" in capsys.readouterr().out
+
+
+def test_each_notebooks_colab_badge_opens_itself(pair):
+    solution, exercise = pair
+    badge = re.compile(r"\(https://colab\.research\.google\.com/github/([\w.-]+/[\w.-]+)/blob/main/([\w.]+\.ipynb)\)")
+    assert [m.group(2) for c in solution.cells for m in badge.finditer(c.source)] == ["mnist_mlp.ipynb"]
+    assert [m.group(2) for c in exercise.cells for m in badge.finditer(c.source)] == ["mnist_mlp_exercise.ipynb"]

@@ -315,31 +315,3 @@ def test_parameters_cell_is_tagged_for_papermill():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     tagged = [c.id for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert tagged == ["parameters"]
-
-
-# --------------------------------------------------------------------------------------
-# The Colab cell
-# --------------------------------------------------------------------------------------
-
-
-def run_colab_cell(url, on_colab, monkeypatch, tmp_path):
-    source = notebook_cell("colab-utils")
-    assert source.count("UTILS_URL = ") == 1
-    source = re.sub(r"UTILS_URL = '[^']*'", f"UTILS_URL = '{url}'", source)
-    monkeypatch.chdir(tmp_path)
-    if on_colab:
-        monkeypatch.setitem(__import__("sys").modules, "google.colab", object())
-    exec(source, {})
-
-
-def test_colab_cell_fetches_utils_only_on_colab_without_it(server, monkeypatch, tmp_path):
-    server.routes["/utils.py"] = b"# utils\n"
-    run_colab_cell(server.url + "/utils.py", on_colab=False, monkeypatch=monkeypatch, tmp_path=tmp_path)
-    assert server.requests == [] and not (tmp_path / "utils.py").exists()
-
-    run_colab_cell(server.url + "/utils.py", on_colab=True, monkeypatch=monkeypatch, tmp_path=tmp_path)
-    assert server.requests == ["/utils.py"]
-    assert (tmp_path / "utils.py").read_bytes() == b"# utils\n"
-
-    run_colab_cell(server.url + "/utils.py", on_colab=True, monkeypatch=monkeypatch, tmp_path=tmp_path)
-    assert server.requests == ["/utils.py"]  # already there: no second fetch
