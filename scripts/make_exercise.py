@@ -9,8 +9,9 @@ assigns (or ``"return"``), in order. Each listed line becomes ``<name> = ### COD
 The metadata is invisible when reading the solution, unlike nbgrader's ``### BEGIN SOLUTION`` / ``### END
 SOLUTION`` markers, which would add 48 lines for learners to read past.
 
-Outputs and execution counts are cleared; the Colab badge opens the handout instead of the solution. Cells tagged ``going-further`` (the sections after the course's
-exercise) are left out: the handout is the course's lecture, and those sections build on its finished solution.
+Outputs and execution counts are cleared; the Colab badge opens the handout instead of the solution. Cells tagged
+``going-further`` (the sections after the course's exercise) are left out: the handout is the course's lecture, and
+those sections build on its finished solution.
 """
 
 import argparse
