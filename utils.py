@@ -193,10 +193,12 @@ class LossPlot:
         self.fig, self.ax = plt.subplots(figsize=(4, 4))
         self.train_line, = self.ax.plot([], [], label="Train", animated=True)
         self.valid_line, = self.ax.plot([], [], "o-", label="Validation", animated=True)
+        # the newest training loss as a dot, so the first frame (one point, no line yet) shows where training starts
+        self.now, = self.ax.plot([], [], "o", color=self.train_line.get_color(), markersize=4, animated=True)
         self.title = self.ax.set_title(" ", animated=True)
         self.ax.set_xlim(0, nb_epoch)
         self.ax.set_yscale("log")
-        self.ax.set_ylim(0.01, 10)  # widened as soon as a loss falls outside
+        self.ax.set_ylim(0.01, 100)  # whole decades; widened by whole decades if a loss falls outside
         self.ax.set_xlabel("Epoch")
         self.ax.set_ylabel("Loss per image (log scale)")
         self.ax.legend(loc="upper right")
@@ -212,6 +214,7 @@ class LossPlot:
             return
         self.curves = (train_epochs, train_losses, valid_epochs, valid_losses)
         self.train_line.set_data(train_epochs, train_losses)
+        self.now.set_data(train_epochs[-1:], train_losses[-1:])
         self.valid_line.set_data(valid_epochs, valid_losses)
         self.title.set_text(title)
         self._redraw()
@@ -231,13 +234,14 @@ class LossPlot:
         losses = losses[np.isfinite(losses) & (losses > 0)]
         low, high = self.ax.get_ylim()
         if self.background is None or (losses.size and (losses.min() < low or losses.max() > high)):
-            if losses.size:  # the curves left the axes: widen them and draw the static parts again, once
-                self.ax.set_ylim(losses.min() / 3, losses.max() * 3)
+            if losses.size:  # the curves left the axes: widen them to whole decades, draw the static parts again
+                decades = np.log10([losses.min(), losses.max()])
+                self.ax.set_ylim(min(low, 10 ** np.floor(decades[0])), max(high, 10 ** np.ceil(decades[1])))
             self.fig.canvas.draw()
             self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
         else:
             self.fig.canvas.restore_region(self.background)
-        for artist in (self.train_line, self.valid_line, self.title):
+        for artist in (self.train_line, self.valid_line, self.now, self.title):
             self.fig.draw_artist(artist)
         png = io.BytesIO()
         Image.fromarray(np.asarray(self.fig.canvas.buffer_rgba())).convert("RGB").save(png, "png", compress_level=1)

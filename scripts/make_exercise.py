@@ -38,8 +38,23 @@ def blank_line(line, name):
     return f"{indent}{name} = {BLANK}" if re.match(rf"{re.escape(name)}\s*=[^=]", line.lstrip()) else None
 
 
+def statement_end(lines, i):
+    """The index of the last line of the statement that starts at line i (it goes on while brackets are open)."""
+    depth = 0
+    for j in range(i, len(lines)):
+        code = lines[j].split("#")[0]
+        depth += sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}")
+        if depth <= 0:
+            return j
+    raise ValueError(f"unclosed bracket in the statement starting {lines[i]!r}")
+
+
 def blank_out(source, names):
-    """Return (exercise source, [(line index, solution line)]) with the lines assigning ``names`` blanked in order."""
+    """Blank the statements assigning ``names``, in order. Returns (exercise source, [(index, solution text)]).
+
+    The index is the blank's line in the exercise; the solution text is the statement it replaced, which may run
+    over several lines inside brackets (a long line wrapped to stay readable): the blank is always one line.
+    """
     lines = source.split("\n")
     taken = []
     start = 0
@@ -47,8 +62,9 @@ def blank_out(source, names):
         for i in range(start, len(lines)):
             blank = blank_line(lines[i], name)
             if blank is not None:
-                taken.append((i, lines[i]))
-                lines[i] = blank
+                end = statement_end(lines, i)
+                taken.append((i, "\n".join(lines[i:end + 1])))
+                lines[i:end + 1] = [blank]
                 start = i + 1
                 break
         else:

@@ -176,7 +176,8 @@ def test_the_training_check_leaves_the_learners_variables_alone():
 # --------------------------------------------------------------------------------------
 
 FUNCTIONS = notebook_cell("functions")
-SOFTMAX_RETURN = FUNCTIONS.split("\n")[3]
+SOFTMAX_RETURN = "\n".join(FUNCTIONS.split("\n")[3:5])  # the return statement, over two lines
+assert SOFTMAX_RETURN.startswith("  return (np.exp") and SOFTMAX_RETURN.endswith(".reshape(shp))")
 FUNCTION_MUTANTS = {
     "textbook softmax that overflows": (SOFTMAX_RETURN,
                                         "  return np.exp(U) / np.exp(U).sum(axis=reduce_axis).reshape(shp)",

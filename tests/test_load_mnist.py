@@ -345,3 +345,14 @@ print(int(data["data"].sum()), int(data["target"].sum()))
     assert len(server.requests) == 2
     assert cache_files(tmp_path / "cache") == ["mnist.npz"] and no_partial_files(tmp_path / "cache")
     assert_is(utils.load_mnist(cache_dir=tmp_path / "cache"), arrays)
+
+
+def test_a_large_download_shows_its_progress_and_a_short_one_is_refused(server, capsys):
+    body = bytes(range(256)) * 8192  # 2 MB: large enough for a progress bar
+    server.routes["/big.npz"] = body
+    server.routes["/cut.npz"] = (200, body[: len(body) // 2], len(body))  # promises 2 MB, sends 1 MB
+    assert utils._download(server.url + "/big.npz", timeout=5) == body
+    out = capsys.readouterr().out
+    assert "\rbig.npz: [####################] 2,048/2,048 kB" in out and "big.npz: 2,048 kB in " in out
+    with pytest.raises(OSError, match="broke off"):
+        utils._download(server.url + "/cut.npz", timeout=5)

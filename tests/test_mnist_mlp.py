@@ -315,3 +315,14 @@ def test_parameters_cell_is_tagged_for_papermill():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     tagged = [c.id for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert tagged == ["parameters"]
+
+
+COURSE_VERBATIM_CELLS = ("functions-check", "inference-check")  # the course's assertions, kept as they were
+
+
+@pytest.mark.parametrize("path", [NOTEBOOK, ROOT / "mnist_mlp_exercise.ipynb"])
+def test_the_notebooks_own_lines_fit_in_100_characters(path):
+    """A browser at 1400 px shows about 100 characters of code without scrolling."""
+    long = [(c.id, line) for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"
+            and c.id not in COURSE_VERBATIM_CELLS for line in c.source.split("\n") if len(line) > 100]
+    assert long == []

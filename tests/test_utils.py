@@ -1,10 +1,13 @@
 """The small helpers of utils.py: to_categorical, calculate_accuracy, plot_confusion_matrix, get_image_tile."""
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from PIL import Image
 
+import utils
 from utils import LossPlot, calculate_accuracy, get_image_tile, plot_confusion_matrix, to_categorical
 
 
@@ -30,6 +33,10 @@ def test_to_categorical_accepts_whole_floats_like_the_old_fetch_mldata_targets()
         (np.array(["a", "b"]), "integer class labels"),
         (np.array([], dtype=int), "empty"),
         (np.zeros((2, 10)), "1-D"),
+        (np.array([2**63], dtype=np.uint64), "too large for int64"),
+        (np.array([2**64, 1], dtype=object), "fit in int64"),
+        (np.array([1e30]), "too large for int64"),
+        (np.array([1 + 2j]), "complex"),
     ],
 )
 def test_to_categorical_rejects_bad_labels(labels, message):
@@ -73,6 +80,9 @@ def test_plot_confusion_matrix_annotates_counts_and_labels_axes():
         (np.zeros((2, 3), dtype=int), range(2), "square"),
         (np.zeros((0, 0), dtype=int), [], "non-empty"),
         (np.zeros((3, 3), dtype=int), range(2), "one name per row"),
+        (np.ones((2, 2)) * 1j, range(2), "whole-number counts"),
+        (np.full((2, 2), np.nan), range(2), "whole-number counts"),
+        (np.full((2, 2), 0.5), range(2), "whole-number counts"),
     ],
 )
 def test_plot_confusion_matrix_rejects_bad_input(C, labels, message):
@@ -106,6 +116,9 @@ def test_get_image_tile_scales_up_and_accepts_uint8_images():
         (np.zeros((5, 784)), {"width": 3, "height": 2}, "needs 6 images"),
         (np.zeros((0, 784)), {}, "needs 100 images"),
         (np.zeros((10, 784)), {"width": 0}, "at least 1"),
+        (np.full((100, 784), np.nan), {}, "NaN or infinite"),  # the weights of a diverged network
+        (np.full((100, 784), np.inf, dtype=np.float32), {}, "NaN or infinite"),
+        (np.ones((100, 784)) * (1 + 1j), {}, "real pixel values"),
     ],
 )
 def test_get_image_tile_rejects_bad_input(X, kwargs, message):
@@ -149,9 +162,25 @@ def test_loss_plot_widens_its_axis_when_a_loss_leaves_it_and_ignores_nan():
     plot.handle = FakeHandle()
     plot.update([0.0, 0.1], [500.0, 1e-4], [], [], "t")
     low, high = plot.ax.get_ylim()
-    assert low <= 1e-4 and high >= 500
+    assert (low, high) == pytest.approx((1e-4, 1e3))  # whole decades, so the tick labels stay 10^k
     plot.update([0.0, 0.1, 0.2], [500.0, 1e-4, float("nan")], [], [], "t")
     assert plot.ax.get_ylim() == (low, high)
+    plot.close("done")
+
+
+def test_loss_plot_first_frame_shows_the_first_loss_on_fixed_decades():
+    plot = LossPlot(nb_epoch=10)
+    plot.handle = FakeHandle()
+    plot.update([0.0], [9.7], [], [], "epoch: 00, batch: 0000")  # one point: no line yet, but a dot
+    assert plot.ax.get_ylim() == pytest.approx((0.01, 100))
+    np.testing.assert_array_equal(plot.now.get_data(), ([0.0], [9.7]))
+    png = Image.open(__import__("io").BytesIO(plot.handle.calls[0][1])).convert("RGB")
+    colour = np.array(png).reshape(-1, 3)
+    blue = np.array([31, 119, 180])  # matplotlib's first colour: the training curve
+    assert (np.abs(colour - blue).sum(axis=1) < 30).sum() > 5, "the first frame must show the first loss"
+    for x, loss in [(0.1, 12.0), (0.2, 3.0), (0.5, 0.3), (1.0, 0.05)]:  # the exercise's range: no axis change
+        plot.update([0.0, x], [9.7, loss], [], [], "t")
+    assert plot.ax.get_ylim() == pytest.approx((0.01, 100))
     plot.close("done")
 
 
@@ -161,3 +190,31 @@ def test_loss_plot_that_is_not_shown_makes_no_figure():
     plot.update([0.0], [1.0], [], [], "t")
     plot.close("done")
     assert plt.get_fignums() == before
+
+
+# --------------------------------------------------------------------------------------
+# Progress
+# --------------------------------------------------------------------------------------
+
+
+def test_progress_in_a_terminal_rewrites_one_line_and_ends_with_the_total(capsys):
+    progress = utils.Progress(4, "Hidden units")
+    for _ in range(4):
+        progress.update(status="validation 0.9")
+    progress.close()
+    out = capsys.readouterr().out
+    assert out.startswith("\rHidden units: [....................] 0/4 epochs, 0 s")
+    assert "\rHidden units: [####################] 4/4 epochs" in out  # the last update is never skipped
+    assert re.search(r"\rHidden units: 4 epochs in \d+\.\d s\n$", out)
+
+
+def test_progress_says_the_time_left():
+    progress = utils.Progress(10, "x")
+    progress.done, progress.start = 4, progress.start - 8.0  # 4 epochs took 8 s: 6 more take about 12 s
+    assert "4/10 epochs, 8 s, about 12 s left" in progress.line()
+
+
+@pytest.mark.parametrize("total", [0, -1, 2.5, True, "10", None])
+def test_progress_rejects_a_total_that_is_not_a_positive_count(total):
+    with pytest.raises(ValueError, match="total must be a whole number of steps"):
+        utils.Progress(total)
