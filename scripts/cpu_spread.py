@@ -82,7 +82,7 @@ def report(path):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--kernels", nargs="+", default=["Haswell", "SkylakeX"])
-    parser.add_argument("--seeds", nargs="+", type=int, default=[112, 113, 114, 115])
+    parser.add_argument("--seeds", nargs="*", type=int, default=[112, 113, 114, 115])
     parser.add_argument("--out", default="cpu_spread.json")
     parser.add_argument("--report", metavar="JSON", help="print the comparison of a finished run")
     args = parser.parse_args()
