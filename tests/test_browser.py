@@ -185,6 +185,6 @@ def test_a_learner_runs_the_whole_notebook_in_the_browser(server):
             heading = page.locator(".jp-RenderedMarkdown h1").first
             assert "勾配法と誤差逆伝搬法" in heading.text_content()
             japanese_fonts = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True).stdout
-            assert japanese_fonts.strip(), "no Japanese font: the headings show as boxes (apt-get install fonts-noto-cjk)"
+            assert japanese_fonts.strip(), "no Japanese font (headings show as boxes): apt-get install fonts-noto-cjk"
         finally:
             browser.close()
