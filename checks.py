@@ -345,7 +345,9 @@ def _reference(params, X, D, eta):
 
 
 def _table(rows, got, ref, first_wrong):
-    lines = [f"  {'line':9s} {'shape here':>11s} {'rel. error':>15s}"]
+    lines = ["Each line run on a small problem (7 pixels, 5 hidden units, 10 classes, a batch of 6) / "
+             "小さな問題で各行を実行した結果:",
+             f"  {'line':9s} {'shape here':>11s} {'rel. error':>15s}"]
     for name in rows:
         if name not in got:
             lines.append(f"  {name:9s} {'-':>11s} {'not assigned':>15s}   ✗")
