@@ -447,7 +447,7 @@ def check_inference(ns):
               "U_2 should be W_2 @ X + b_2, shape (256, n): X has been transposed to (784, n) at the top.")
     finally:
         for name in params:
-            ns.pop(name)
+            ns.pop(name, None)
         ns.update(saved)
     got = {name: np.asarray(local[name]) for name in ("U_2", "Z_2", "U_3", "Z_3") if local.get(name) is not None}
     ref["old_W_2"], ref["old_b_2"], ref["old_W_3"], ref["old_b_3"] = (params[k] for k in ("W_2", "b_2", "W_3", "b_3"))
