@@ -9,7 +9,8 @@ assigns (or ``"return"``), in order. Each listed line becomes ``<name> = ### COD
 The metadata is invisible when reading the solution, unlike nbgrader's ``### BEGIN SOLUTION`` / ``### END
 SOLUTION`` markers, which would add 48 lines for learners to read past.
 
-Outputs and execution counts are cleared; the Colab badge opens the handout instead of the solution. Cells tagged
+Outputs and execution counts are cleared; the Colab badge opens the handout instead of the solution, and the
+title cell's note on the blanks speaks to the learner (``HANDOUT_WORDING``). Cells tagged
 ``going-further`` (the sections after the course's exercise) are left out: the handout is the course's lecture, and
 those sections build on its finished solution.
 """
@@ -28,6 +29,13 @@ EXERCISE = ROOT / "mnist_mlp_exercise.ipynb"
 BLANK = "### CODE HERE ###"
 LEFT_OUT_TAG = "going-further"
 BADGE_TARGET = ("/blob/main/mnist_mlp.ipynb)", "/blob/main/mnist_mlp_exercise.ipynb)")  # each notebook opens itself
+# Markdown that speaks of the solution, and what the handout says instead.
+HANDOUT_WORDING = [
+    BADGE_TARGET,
+    ("*(in the exercise version those lines are blanks; here each is filled with one line, its equation beside it).*",
+     "*(fill each blank with one line; the check after each block runs your lines and, if one is wrong, names it and "
+     "the likely mistake / 各ブロックのあとのチェックが、間違った行とよくある間違いを教えます).*"),
+]
 
 
 def blank_line(line, name):
@@ -78,7 +86,8 @@ def make_exercise(solution):
     exercise.cells = [c for c in exercise.cells if LEFT_OUT_TAG not in c.metadata.get("tags", [])]
     for cell in exercise.cells:
         if cell.cell_type != "code":
-            cell.source = cell.source.replace(*BADGE_TARGET)
+            for solution_text, handout_text in HANDOUT_WORDING:
+                cell.source = cell.source.replace(solution_text, handout_text)
             continue
         cell.outputs = []
         cell.execution_count = None

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from conftest import NOTEBOOK, ROOT
-from scripts.make_exercise import BADGE_TARGET, BLANK, EXERCISE, blank_out, main, make_exercise, render
+from scripts.make_exercise import BLANK, EXERCISE, HANDOUT_WORDING, blank_out, main, make_exercise, render
 
 # The course's 24 blanks (../shared/seed/lecture5_practice_exercise.txt), cell by cell, in order.
 SEED_BLANKS = [
@@ -51,7 +51,10 @@ def test_every_other_line_is_the_solutions_and_the_solution_lines_fill_the_blank
     assert [c.id for c in exercise.cells] == [c.id for c in kept]
     for sol, exe in zip(kept, exercise.cells, strict=True):
         if sol.cell_type != "code":
-            assert exe.source == sol.source.replace(*BADGE_TARGET)
+            expected = sol.source
+            for solution_text, handout_text in HANDOUT_WORDING:
+                expected = expected.replace(solution_text, handout_text)
+            assert exe.source == expected
             continue
         assert exe.outputs == [] and exe.execution_count is None
         exe_lines = exe.source.split("\n")
@@ -93,3 +96,11 @@ def test_each_notebooks_colab_badge_opens_itself(pair):
     badge = re.compile(r"\(https://colab\.research\.google\.com/github/([\w.-]+/[\w.-]+)/blob/main/([\w.]+\.ipynb)\)")
     assert [m.group(2) for c in solution.cells for m in badge.finditer(c.source)] == ["mnist_mlp.ipynb"]
     assert [m.group(2) for c in exercise.cells for m in badge.finditer(c.source)] == ["mnist_mlp_exercise.ipynb"]
+
+
+def test_every_handout_wording_change_applies(pair):
+    solution, exercise = pair
+    text = "".join(c.source for c in solution.cells if c.cell_type == "markdown")
+    assert all(solution_text in text for solution_text, _ in HANDOUT_WORDING), "a wording the solution lost"
+    handout = "".join(c.source for c in exercise.cells if c.cell_type == "markdown")
+    assert "here each is filled" not in handout and "names it and the likely mistake" in handout
