@@ -75,12 +75,6 @@ def _softmax(u, axis=0):
     return e / e.sum(axis=axis, keepdims=True)
 
 
-def _update(name):
-    def wrong(r, step):
-        return r["old_" + name] - step * r["dLd" + name]
-    return wrong
-
-
 # Known mistakes: for each blank, (the wrong value computed from the reference values r, hint en, hint ja).
 # r holds the reference tensors, the inputs X, D, the old parameters (old_W_2 ...) and eta.
 MISTAKES = {
