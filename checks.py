@@ -54,7 +54,6 @@ EQUATIONS = {
     "b_3": ("b_3 <- b_3 - eta dL/db_3", "k1"),
     "W_2": ("W_2 <- W_2 - eta dL/dW_2", "hd"),
     "b_2": ("b_2 <- b_2 - eta dL/db_2", "h1"),
-    "inference": ("inference(X) = Z_3^T: one row of 10 class probabilities per image", "nk"),
     "softmax": ("exp(U - max) / sum of exp(U - max) over axis reduce_axis", ""),
     "softmax_cross_entropy": ("L = -sum_n sum_k D_kn log Y_kn", ""),
     "sigmoid": ("sigma(U) = 1 / (1 + exp(-U))", ""),
@@ -288,7 +287,8 @@ def check_functions(ns):
 # --------------------------------------------------------------------------------------
 
 
-def _tiny_problem(seed=111):
+def tiny_problem(seed=111):
+    """Parameters W_2 (5, 7), b_2, W_3 (10, 5), b_3, a batch X (7, 6) and one-hot targets D (10, 6), float64."""
     rng = np.random.default_rng(seed)
     d, h, k, n = TINY["d"], TINY["h"], TINY["k"], TINY["n"]
     params = {"W_2": rng.normal(size=(h, d)), "b_2": rng.normal(size=(h, 1)),
@@ -317,23 +317,25 @@ def _numerical_gradient(f, x, eps=1e-5):
     return grad
 
 
-def _reference(params, X, D, eta):
+def reference_forward(params, X):
+    """The forward pass, written out: X (d, n) and its size n, U_2, Z_2, U_3, Z_3."""
+    r = {"X": X, "n": X.shape[1]}
+    r["U_2"] = params["W_2"] @ X + params["b_2"]
+    r["Z_2"] = 1 / (1 + np.exp(-r["U_2"]))
+    r["U_3"] = params["W_3"] @ r["Z_2"] + params["b_3"]
+    r["Z_3"] = _softmax(r["U_3"])
+    return r
+
+
+def reference_step(params, X, D, eta):
     """Every tensor of one SGD step: the forward pass written out, and the gradients by central differences."""
     p = {name: value.copy() for name, value in params.items()}
-    r = {"X": X, "D": D, "eta": eta, "n": X.shape[1], **{"old_" + k: v for k, v in params.items()}}
-    r["U_2"] = p["W_2"] @ X + p["b_2"]
-    r["Z_2"] = 1 / (1 + np.exp(-r["U_2"]))
-    r["U_3"] = p["W_3"] @ r["Z_2"] + p["b_3"]
-    r["Z_3"] = np.exp(r["U_3"] - r["U_3"].max(axis=0)) / np.exp(r["U_3"] - r["U_3"].max(axis=0)).sum(axis=0)
+    r = {**reference_forward(p, X), "D": D, "eta": eta, **{"old_" + k: v for k, v in params.items()}}
     U_2, U_3 = r["U_2"].copy(), r["U_3"].copy()
     r["Delta_3"] = _numerical_gradient(lambda: _loss_from_U3(U_3, D), U_3)
     r["Delta_2"] = _numerical_gradient(lambda: _loss_from_U3(p["W_3"] @ (1 / (1 + np.exp(-U_2))) + p["b_3"], D), U_2)
-
-    def loss():
-        return _loss_from_U3(p["W_3"] @ (1 / (1 + np.exp(-(p["W_2"] @ X + p["b_2"])))) + p["b_3"], D)
-
     for name in ("W_3", "b_3", "W_2", "b_2"):
-        r["dLd" + name] = _numerical_gradient(loss, p[name])
+        r["dLd" + name] = _numerical_gradient(lambda: _loss_from_U3(reference_forward(p, X)["U_3"], D), p[name])
         r[name] = params[name] - eta * r["dLd" + name]
     return r
 
@@ -427,11 +429,11 @@ def _call_and_capture(func, *args):
 def check_inference(ns):
     """Check the four lines of ``inference`` on a tiny network, line by line."""
     _need(ns, ["inference", "sigmoid", "softmax", "x_dim"], "the cells above")
-    params, X, _ = _tiny_problem()
+    params, X, _ = tiny_problem()
     rng = np.random.default_rng(1)
     params["W_2"] = rng.normal(size=(TINY["h"], ns["x_dim"])) * 0.1
     X = rng.random((ns["x_dim"], TINY["n"]))
-    ref = _reference_forward(params, X)
+    ref = reference_forward(params, X)
     saved = {name: ns[name] for name in params if name in ns}
     ns.update(params)  # inference reads W_2, b_2, W_3, b_3 from the notebook's variables
     try:
@@ -451,15 +453,6 @@ def check_inference(ns):
         _fail("inference returns something other than Z_3.T (one row per image).",
               "inference の戻り値は Z_3.T (画像ごとに1行) です。")
     print("✓ inference: U_2, Z_2, U_3, Z_3 agree with the forward pass / 推論の4行は正しいです")
-
-
-def _reference_forward(params, X):
-    r = {"X": X, "n": X.shape[1]}
-    r["U_2"] = params["W_2"] @ X + params["b_2"]
-    r["Z_2"] = 1 / (1 + np.exp(-r["U_2"]))
-    r["U_3"] = params["W_3"] @ r["Z_2"] + params["b_3"]
-    r["Z_3"] = _softmax(r["U_3"])
-    return r
 
 
 # --------------------------------------------------------------------------------------
@@ -501,14 +494,13 @@ def check_training(ns, source=None):
     if blanks:
         _fail(f"The training cell still has blanks, the first: `{blanks[0]}`.",
               f"学習のセルにまだ空欄があります: `{blanks[0]}`")
-    params, X, D = _tiny_problem()
+    params, X, D = tiny_problem()
     eta = 0.1
-    ns_step = {"np": np, **{k: ns[k] for k in ("softmax", "sigmoid", "dsigmoid_du", "softmax_cross_entropy")
-                             if k in ns},
+    ns_step = {"np": np, **{k: ns[k] for k in ("softmax", "sigmoid", "dsigmoid_du")},
                **{k: v.copy() for k, v in params.items()},
                "X": X, "D": D, "X_batch": X.T.copy(), "Y_batch": D.T.copy(), "eta": eta,
                "batch_size": TINY["n"], "x_dim": TINY["d"], "h_dim": TINY["h"], "nb_classes": TINY["k"]}
-    ref = _reference(params, X, D, eta)
+    ref = reference_step(params, X, D, eta)
     try:
         _quiet(exec, compile(step, "<training step>", "exec"), ns_step)
     except Exception as e:

@@ -19,7 +19,6 @@ import hashlib
 import http.client
 import io
 import os
-import sys
 import tempfile
 import time
 import urllib.request
@@ -271,9 +270,8 @@ class Progress:
         self.total, self.title, self.unit = int(total), title, unit
         self.done = 0
         self.start = time.perf_counter()
-        self.last_shown = None
+        self.last_shown = None  # None until the first line is shown
         self.handle = DisplayHandle() if _in_notebook() else None
-        self.displayed = False
         self._show("")
 
     def update(self, n=1, status=""):
@@ -286,7 +284,7 @@ class Progress:
         self.done = self.total
         self._show("", final=True)
         if self.handle is None:
-            print(file=sys.stdout)
+            print()
 
     def line(self, status="", final=False):
         elapsed = time.perf_counter() - self.start
@@ -298,22 +296,22 @@ class Progress:
         return f"{head}[{bar}] {self.done:,}/{self.total:,} {self.unit}, {elapsed:.0f} s{left}  {status}".rstrip()
 
     def _show(self, status, final=False):
-        now = time.perf_counter()
-        if not final and self.last_shown is not None and now - self.last_shown < 0.25 and self.done < self.total:
+        now, first = time.perf_counter(), self.last_shown is None
+        if not (first or final or self.done == self.total or now - self.last_shown >= 0.25):
             return  # at most four updates a second
         self.last_shown = now
         text = self.line(status, final)
         if self.handle is None:
-            print("\r" + text, end="", file=sys.stdout, flush=True)
+            print("\r" + text, end="", flush=True)
             return
-        html = (f'<progress value="{self.done}" max="{self.total}" style="width: 14em"></progress> '
-                f"<code>{text}</code>" if not final else f"<code>{text}</code>")
+        html = f"<code>{text}</code>"
+        if not final:
+            html = f'<progress value="{self.done}" max="{self.total}" style="width: 14em"></progress> ' + html
         bundle = {"text/plain": text, "text/html": html}
-        if self.displayed:
-            self.handle.update(bundle, raw=True)
-        else:
+        if first:
             self.handle.display(bundle, raw=True)
-            self.displayed = True
+        else:
+            self.handle.update(bundle, raw=True)
 
 
 def _in_notebook():

@@ -29,6 +29,14 @@ def assert_names(error, blank):
     assert all(line.split()[0] == blank for line in arrows), str(error.value)
 
 
+def assert_check_fails(run_check, blank, hint=""):
+    """run_check() stops with CheckFailed, naming the blank and giving the hint."""
+    with pytest.raises(CheckFailed) as error:
+        run_check()
+    assert_names(error, blank)
+    assert hint in str(error.value)
+
+
 # --------------------------------------------------------------------------------------
 # The training step
 # --------------------------------------------------------------------------------------
@@ -87,18 +95,15 @@ def test_the_solutions_training_step_passes(capsys):
 @pytest.mark.parametrize("mutant", REFERENCE_MUTANTS)
 def test_every_reference_mutant_fails_naming_its_blank(mutant):
     original, wrong = REFERENCE_MUTANTS[mutant]
-    with pytest.raises(CheckFailed) as error:
-        check_training(notebook_functions(), source=mutate(TRAIN, original, wrong))
-    assert_names(error, REFERENCE_MUTANT_BLANKS[mutant])
+    source = mutate(TRAIN, original, wrong)
+    assert_check_fails(lambda: check_training(notebook_functions(), source=source), REFERENCE_MUTANT_BLANKS[mutant])
 
 
 @pytest.mark.parametrize("mutant", TRAINING_MUTANTS)
 def test_more_wrong_training_lines_fail_naming_their_blank_and_the_mistake(mutant):
     original, wrong, blank, hint = TRAINING_MUTANTS[mutant]
-    with pytest.raises(CheckFailed) as error:
-        check_training(notebook_functions(), source=mutate(TRAIN, original, wrong))
-    assert_names(error, blank)
-    assert hint in str(error.value)
+    source = mutate(TRAIN, original, wrong)
+    assert_check_fails(lambda: check_training(notebook_functions(), source=source), blank, hint)
 
 
 def test_a_wrong_line_shows_the_table_with_every_tensor_up_to_it():
@@ -149,9 +154,7 @@ def test_the_training_check_finds_the_last_training_cell_run_in_In():
     ns["In"] = ["", TRAIN, "print(1)"]
     check_training(ns)  # the right cell ran last
     ns["In"].append(wrong)
-    with pytest.raises(CheckFailed) as error:
-        check_training(ns)  # now the wrong one did
-    assert_names(error, "Delta_3")
+    assert_check_fails(lambda: check_training(ns), "Delta_3")  # now the wrong one did
 
 
 def test_the_training_check_says_what_to_run_first():
@@ -215,10 +218,8 @@ def functions_from(source):
 @pytest.mark.parametrize("mutant", FUNCTION_MUTANTS)
 def test_wrong_functions_fail_naming_the_function_and_the_mistake(mutant):
     original, wrong, blank, hint = FUNCTION_MUTANTS[mutant]
-    with pytest.raises(CheckFailed) as error:
-        check_functions(functions_from(mutate(FUNCTIONS, original, wrong)))
-    assert_names(error, blank)
-    assert hint in str(error.value)
+    ns = functions_from(mutate(FUNCTIONS, original, wrong))
+    assert_check_fails(lambda: check_functions(ns), blank, hint)
 
 
 FUNCTION_ALTERNATIVES = [
@@ -260,10 +261,8 @@ def inference_namespace(source):
 @pytest.mark.parametrize("mutant", INFERENCE_MUTANTS)
 def test_wrong_inference_lines_fail_naming_their_blank(mutant):
     original, wrong, blank, hint = INFERENCE_MUTANTS[mutant]
-    with pytest.raises(CheckFailed) as error:
-        check_inference(inference_namespace(mutate(INFERENCE, original, wrong)))
-    assert_names(error, blank)
-    assert hint in str(error.value)
+    ns = inference_namespace(mutate(INFERENCE, original, wrong))
+    assert_check_fails(lambda: check_inference(ns), blank, hint)
 
 
 @pytest.mark.parametrize("alternative", ["U_2 = np.dot(W_2, X) + b_2", "U_2 = W_2.dot(X) + b_2"])
@@ -295,10 +294,8 @@ def namespace_for_test_cell(source):
     ("calculate_accuracy(y_test, y_hat)", "calculate_accuracy(y_test, y_hat) * 100", "testacc", "calculate_accuracy"),
 ])
 def test_wrong_test_cell_lines_fail_naming_their_blank(original, wrong, blank, hint):
-    with pytest.raises(CheckFailed) as error:
-        check_test(namespace_for_test_cell(mutate(TEST_CELL, original, wrong)))
-    assert_names(error, blank)
-    assert hint in str(error.value)
+    ns = namespace_for_test_cell(mutate(TEST_CELL, original, wrong))
+    assert_check_fails(lambda: check_test(ns), blank, hint)
 
 
 @pytest.mark.parametrize("alternative", ["calculate_accuracy(y_hat, y_test)", "np.mean(y_hat == y_test)"])

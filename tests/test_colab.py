@@ -53,7 +53,7 @@ def colab(tmp_path, monkeypatch):
     monkeypatch.setenv("MNIST_DATA_HOME", str(SAMPLE_DIR))
     monkeypatch.setenv("MNIST_MLP_N_TRAIN", "2000")
     monkeypatch.setenv("MNIST_MLP_N_VALID", "500")
-    return folder, uploads, tmp_path / "upload.log"
+    return folder, tmp_path / "upload.log"
 
 
 def run(folder, url, on_colab=True):
@@ -78,7 +78,7 @@ def run(folder, url, on_colab=True):
 
 
 def test_colab_fetches_the_helpers_and_runs_to_the_end(colab, server):
-    folder, _, upload_log = colab
+    folder, upload_log = colab
     for name in HELPERS:
         server.routes["/" + name] = (ROOT / name).read_bytes()
     text, error = run(folder, server.url + "/")
@@ -90,7 +90,7 @@ def test_colab_fetches_the_helpers_and_runs_to_the_end(colab, server):
 
 
 def test_colab_with_the_address_unreachable_offers_the_upload_and_goes_on(colab, server):
-    folder, _, upload_log = colab
+    folder, upload_log = colab
     text, error = run(folder, server.url + "/nowhere/")  # every file answers 404
     assert error is None, "after the upload the notebook must run to the end"
     message = text["colab-utils"]
@@ -103,7 +103,7 @@ def test_colab_with_the_address_unreachable_offers_the_upload_and_goes_on(colab,
 
 
 def test_outside_colab_a_missing_helper_is_named_and_no_upload_is_offered(colab, server):
-    folder, _, upload_log = colab
+    folder, upload_log = colab
     text, error = run(folder, server.url + "/nowhere/", on_colab=False)
     assert "Get utils.py and checks.py from the repository and put them beside this notebook" in text["colab-utils"]
     assert "button" not in text["colab-utils"] and not upload_log.exists()

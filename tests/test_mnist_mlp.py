@@ -1,98 +1,39 @@
-"""The notebook itself: its filled lines against independent references, and a headless run on the sample.
+"""The notebook itself: its filled lines against references, and a headless run on the sample.
 
-The backprop check runs the training loop's own lines (cut from the notebook's training cell) on a tiny float64
-problem and compares every tensor they make with an independent forward pass and central differences. Each
-mutant in MUTANTS is one plausible wrong line; the check must catch all of them.
+The backprop check runs the training loop's own lines (cut from the notebook's training cell) on the tiny float64
+problem of checks.py and compares every tensor they make, entry by entry, with checks.reference_step: a forward
+pass written out and central differences, independent of the notebook's code. Each mutant in MUTANTS is one
+plausible wrong line; the check must catch all of them (tests/test_checks.py runs them through the learners' check).
 """
 
 import json
 import re
-import textwrap
 
 import nbformat
 import numpy as np
 import pytest
 from nbclient import NotebookClient
 
+from checks import TRAINING_ROWS, reference_forward, reference_step, step_source, tiny_problem
 from conftest import NOTEBOOK, ROOT, SAMPLE_DIR, notebook_cell, notebook_functions
-
-STEP_START = "## 順方向の推論"  # the loop body from here ...
-STEP_END = "## リアルタイムの誤差の描画"  # ... up to here is one SGD step
 
 
 def training_step_source():
-    lines = notebook_cell("train").splitlines()
-    start = next(i for i, line in enumerate(lines) if STEP_START in line)
-    end = next(i for i, line in enumerate(lines) if STEP_END in line)
-    return textwrap.dedent("\n".join(lines[start:end]))
-
-
-# --------------------------------------------------------------------------------------
-# Independent references, written without the notebook's code
-# --------------------------------------------------------------------------------------
-
-
-def ref_forward(W_2, b_2, W_3, b_3, X):
-    U_2 = W_2 @ X + b_2
-    Z_2 = 1.0 / (1.0 + np.exp(-U_2))
-    U_3 = W_3 @ Z_2 + b_3
-    E = np.exp(U_3 - U_3.max(axis=0))
-    return U_2, Z_2, U_3, E / E.sum(axis=0)
-
-
-def ref_loss_from_U3(U_3, D):
-    return -np.sum(D * (U_3 - U_3.max(axis=0) - np.log(np.exp(U_3 - U_3.max(axis=0)).sum(axis=0))))
-
-
-def numerical_gradient(f, x, eps=1e-6):
-    """Central differences of the scalar f() with respect to every entry of x (changed in place, then restored)."""
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        up = f()
-        x[i] = old - eps
-        down = f()
-        x[i] = old
-        grad[i] = (up - down) / (2 * eps)
-    return grad
+    return step_source(notebook_cell("train"))
 
 
 def rel_error(a, b):
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
 
 
-def check_training_step(step_source):
+def check_training_step(source):
     """Run one SGD step written as in the notebook; assert every tensor it makes is right. Returns the rows."""
-    rng = np.random.default_rng(111)
-    d, h, k, n, eta = 7, 5, 4, 6, 0.1  # all different, so a transposed product cannot pass by accident
-    params = {
-        "W_2": rng.normal(size=(h, d)), "b_2": rng.normal(size=(h, 1)),
-        "W_3": rng.normal(size=(k, h)), "b_3": rng.normal(size=(k, 1)),
-    }
-    X = rng.random((d, n))
-    D = np.eye(k)[:, rng.integers(0, k, n)]
+    params, X, D = tiny_problem()
+    eta = 0.1
     namespace = notebook_functions() | {name: p.copy() for name, p in params.items()} | {"X": X, "D": D, "eta": eta}
-    exec(step_source, namespace)
-
-    U_2, Z_2, U_3, Y = ref_forward(**params, X=X)
-
-    def loss():
-        return ref_loss_from_U3(ref_forward(**params, X=X)[2], D)
-
-    def loss_from_U2():
-        return ref_loss_from_U3(params["W_3"] @ (1 / (1 + np.exp(-U_2_var))) + params["b_3"], D)
-
-    U_2_var, U_3_var = U_2.copy(), U_3.copy()
-    expected = {
-        "U_2": U_2, "Z_2": Z_2, "U_3": U_3, "Z_3": Y,
-        "Delta_3": numerical_gradient(lambda: ref_loss_from_U3(U_3_var, D), U_3_var),
-        "Delta_2": numerical_gradient(loss_from_U2, U_2_var),
-    }
-    for name in ("W_3", "b_3", "W_2", "b_2"):
-        expected["dLd" + name] = numerical_gradient(loss, params[name])
-    for name in ("W_3", "b_3", "W_2", "b_2"):
-        expected[name] = params[name] - eta * expected["dLd" + name]
+    exec(source, namespace)
+    reference = reference_step(params, X, D, eta)
+    expected = {name: reference[name] for name in TRAINING_ROWS}
 
     rows = []
     for name, want in expected.items():
@@ -183,12 +124,12 @@ def test_sigmoid_and_its_derivative_match_the_definition_without_overflow():
 
 def test_inference_is_the_forward_pass_on_rows():
     rng = np.random.default_rng(3)
-    W_2, b_2 = rng.normal(size=(5, 7)), rng.normal(size=(5, 1))
-    W_3, b_3 = rng.normal(size=(4, 5)), rng.normal(size=(4, 1))
+    params = {"W_2": rng.normal(size=(5, 7)), "b_2": rng.normal(size=(5, 1)),
+              "W_3": rng.normal(size=(4, 5)), "b_3": rng.normal(size=(4, 1))}
     X = rng.random((6, 7))
-    namespace = notebook_functions() | {"W_2": W_2, "b_2": b_2, "W_3": W_3, "b_3": b_3, "x_dim": 7}
+    namespace = notebook_functions() | params | {"x_dim": 7}
     exec(notebook_cell("inference"), namespace)
-    np.testing.assert_allclose(namespace["inference"](X), ref_forward(W_2, b_2, W_3, b_3, X.T)[3].T, rtol=1e-12)
+    np.testing.assert_allclose(namespace["inference"](X), reference_forward(params, X.T)["Z_3"].T, rtol=1e-12)
 
 
 def test_the_courses_error_checks_pass():
