@@ -1,11 +1,15 @@
-"""Check that every number the prose promises is one the notebook prints, at the precision it is quoted.
+"""Check what executed notebooks printed: the quoted numbers, the same numbers in every run, and the floors.
 
-    python scripts/check_quotes.py mnist_mlp.ipynb README.md --runs RUN1.ipynb RUN2.ipynb ...
+    python -m scripts.check_quotes --runs RUN1.ipynb RUN2.ipynb --same
+    python -m scripts.check_quotes --runs RUN1.ipynb --at-least "Test accuracy=0.93" --at-most "...=120"
+    python -m scripts.check_quotes --runs RUN1.ipynb RUN2.ipynb --quotes mnist_mlp.ipynb README.md
 
-A quoted result is a number in bold in the notebook's markdown or in README.md: **0.9431**, **0.93**. It holds
-in a run when some number the run printed rounds to it (0.9304 holds **0.93**; 0.9446 and 0.9435 both hold
+``--quotes``: a quoted result is a number in bold in a notebook's markdown or a markdown file: **0.9431**, **0.93**.
+It holds in a run when some number the run printed rounds to it (0.9304 holds **0.93**; 0.9446 and 0.9435 both hold
 **0.94**). CI runs the notebook under two OpenBLAS kernels, which round float32 products differently, and checks
 every quote against both: a quote that only one CPU reproduces is quoted too precisely.
+``--same``: every run printed the same text, times aside (each printed time ends in " s").
+``--at-least LABEL=VALUE`` / ``--at-most LABEL=VALUE``: the one line ``LABEL: number`` of each run is within bounds.
 """
 
 import argparse
@@ -14,6 +18,8 @@ import sys
 from pathlib import Path
 
 import nbformat
+
+import nbrun
 
 QUOTE = re.compile(r"\*\*(\d+\.\d+)\*\*")
 NUMBER = re.compile(r"(?<![\d.])\d+\.\d+")
@@ -34,10 +40,7 @@ def quotes(paths):
 
 def printed_numbers(run):
     """Every number an executed notebook printed."""
-    nb = nbformat.read(run, as_version=4)
-    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
-                   if o.output_type == "stream")
-    return [float(n) for n in NUMBER.findall(text)]
+    return [float(n) for n in NUMBER.findall(nbrun.printed(nbformat.read(run, as_version=4)))]
 
 
 def holds(quote, numbers):
@@ -45,24 +48,73 @@ def holds(quote, numbers):
     return any(f"{n:.{decimals}f}" == quote for n in numbers)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("sources", nargs="+", help="the notebook and markdown files whose bold numbers are quotes")
-    parser.add_argument("--runs", nargs="+", required=True, help="executed notebooks (one per BLAS kernel)")
-    args = parser.parse_args(argv)
-    found = quotes(args.sources)
+def labelled(text, label):
+    """The number on the one line ``label: number`` of text, or None when there is not exactly one."""
+    found = re.findall(rf"^{re.escape(label)}: (\d+(?:\.\d+)?)(?: s)?$", text, flags=re.M)
+    return float(found[0]) if len(found) == 1 else None
+
+
+def check_quotes(sources, runs):
+    found = quotes(sources)
     if not found:
-        print("no quoted numbers found: are the results in bold?", file=sys.stderr)
-        return 1
-    failed = 0
-    for run in args.runs:
+        return ["no quoted numbers found: are the results in bold?"]
+    failures = []
+    for run in runs:
         numbers = printed_numbers(run)
         missing = [(where, q) for where, q in found if not holds(q, numbers)]
-        for where, q in missing:
-            print(f"FAIL: {where} quotes {q}, which {run} did not print at that precision", file=sys.stderr)
-        failed += len(missing)
+        failures += [f"{where} quotes {q}, which {run} did not print at that precision" for where, q in missing]
         print(f"{run}: {len(found) - len(missing)} of {len(found)} quoted numbers printed")
-    return 1 if failed else 0
+    return failures
+
+
+def check_bounds(runs, bounds, at_least):
+    failures = []
+    for run in runs:
+        text = nbrun.printed(nbformat.read(run, as_version=4))
+        for bound in bounds:
+            label, _, limit = bound.rpartition("=")
+            value = labelled(text, label)
+            if value is None:
+                failures.append(f"{run}: expected one line '{label}: <number>'")
+            elif (value < float(limit)) if at_least else (value > float(limit)):
+                failures.append(f"{run}: {label} is {value}, {'below' if at_least else 'above'} {limit}")
+            else:
+                print(f"{run}: {label} {value} {'>=' if at_least else '<='} {limit}")
+    return failures
+
+
+def check_same(runs):
+    texts = [nbrun.printed(nbformat.read(run, as_version=4), mask_times=True) for run in runs]
+    if all(text == texts[0] for text in texts):
+        print(f"the {len(runs)} runs printed the same numbers")
+        return []
+    return [f"{runs[0]} and {run} printed different numbers" for run, text in zip(runs, texts, strict=True)
+            if text != texts[0]]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", nargs="+", required=True, help="executed notebooks (one per BLAS kernel)")
+    parser.add_argument("--quotes", nargs="*", default=[], help="notebooks and markdown files whose bold numbers "
+                                                                  "are quotes")
+    parser.add_argument("--same", action="store_true", help="the runs printed the same numbers, times aside")
+    parser.add_argument("--at-least", nargs="*", default=[], metavar="LABEL=VALUE")
+    parser.add_argument("--at-most", nargs="*", default=[], metavar="LABEL=VALUE")
+    args = parser.parse_args(argv)
+    failures = []
+    for run in args.runs:
+        failed = nbrun.error(nbformat.read(run, as_version=4))
+        if failed:
+            failures.append(f"{run}: cell {failed[0]} raised {failed[1]}")
+    if args.quotes:
+        failures += check_quotes(args.quotes, args.runs)
+    if args.same:
+        failures += check_same(args.runs)
+    failures += check_bounds(args.runs, args.at_least, at_least=True)
+    failures += check_bounds(args.runs, args.at_most, at_least=False)
+    for failure in failures:
+        print(f"FAIL: {failure}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Do the numbers the notebook quotes hold on another CPU, and are its comparisons larger than chance?
 
-    MNIST_DATA_HOME=../shared/data python scripts/cpu_spread.py --kernels Haswell SkylakeX --out spread.json
-    python scripts/cpu_spread.py --report spread.json
+    MNIST_DATA_HOME=../shared/data python -m scripts.cpu_spread --kernels Haswell SkylakeX --out spread.json
+    python -m scripts.cpu_spread --report spread.json
 
 For each OpenBLAS kernel (``OPENBLAS_CORETYPE``; OpenBLAS picks one per CPU, and float32 matrix products round
 differently in each), the whole notebook runs headless, then every "Going further" configuration trains again with
@@ -13,16 +13,15 @@ a difference between two configurations means something only when it is larger t
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK = ROOT / "mnist_mlp.ipynb"
+import nbrun
+
+NOTEBOOK = nbrun.ROOT / "mnist_mlp.ipynb"
 
 # Appended to the notebook: every configuration the experiments ran (`results`), the scikit-learn comparison and the
 # best configuration, trained again with other seeds.
@@ -34,12 +33,13 @@ def _label(config):
 for _key in results:
   _config = dict(_key)
   _spread['experiment: ' + _label(_config)] = [results[_key][0][-1]] + [
-    train(**_config, seed=s)[1][-1] for s in SEEDS]
-_spread['sklearn comparison: ours N(0, 1)'] = [ours_normal[-1]] + [train(nb_epoch=10, seed=s)[1][-1] for s in SEEDS]
+    train(*data, **_config, seed=s)[1][-1] for s in SEEDS]
+_spread['sklearn comparison: ours N(0, 1)'] = [ours_normal[-1]] + [
+  train(*data, nb_epoch=10, seed=s)[1][-1] for s in SEEDS]
 _spread['sklearn comparison: ours Xavier'] = [ours_xavier[-1]] + [
-  train(nb_epoch=10, init='xavier', seed=s)[1][-1] for s in SEEDS]
+  train(*data, nb_epoch=10, init='xavier', seed=s)[1][-1] for s in SEEDS]
 _spread['best configuration: validation'] = [best_history[-1]] + [
-  train(**{**best_config, 'seed': s})[1][-1] for s in SEEDS]
+  train(*data, **{**best_config, 'seed': s})[1][-1] for s in SEEDS]
 print(_json.dumps(_spread))
 """
 
@@ -47,13 +47,11 @@ print(_json.dumps(_spread))
 def run(kernel, seeds):
     nb = nbformat.read(NOTEBOOK, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(f"SEEDS = {seeds!r}\n" + SEED_CELL, id="cpu-spread"))
-    os.environ["OPENBLAS_CORETYPE"] = kernel
-    os.environ["MNIST_MLP_LIVE_PLOT"] = "0"  # the numbers are the same; it saves time
     start = time.perf_counter()
-    NotebookClient(nb, timeout=3600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
+    # the live plot off: the numbers are the same, and it saves time
+    nb = nbrun.run_notebook(nb, {"live_plot": False}, env={"OPENBLAS_CORETYPE": kernel}, timeout=3600)
     seconds = time.perf_counter() - start
-    text = {c.id: "".join(o.get("text", "") for o in c.outputs if o.output_type == "stream")
-            for c in nb.cells if c.cell_type == "code"}
+    text = nbrun.cell_printed(nb)
     spread = json.loads(text.pop("cpu-spread").strip().splitlines()[-1])
     return {"kernel": kernel, "seeds": [111, *seeds], "seconds": round(seconds, 1), "printed": text,
             "validation_by_seed": spread}

@@ -1,7 +1,8 @@
 """Write the course's exercise notebook from the completed one: mnist_mlp.ipynb -> mnist_mlp_exercise.ipynb.
 
-    python scripts/make_exercise.py            # write mnist_mlp_exercise.ipynb
-    python scripts/make_exercise.py --check    # exit 1 if the committed exercise differs from what it would write
+    python -m scripts.make_exercise              # write mnist_mlp_exercise.ipynb
+    python -m scripts.make_exercise --check      # exit 1 if the committed exercise differs from what it would write
+    python -m scripts.make_exercise --no-hints   # write mnist_mlp_exercise_no_hints.ipynb: no collapsed hints
 
 Which lines are the learner's: a code cell lists them in its metadata, ``"exercise_blanks"``, by the name each line
 assigns (or ``"return"``), in order. Each listed line becomes ``<name> = ### CODE HERE ###`` (or
@@ -12,7 +13,10 @@ SOLUTION`` markers, which would add 48 lines for learners to read past.
 Outputs and execution counts are cleared; the Colab badge opens the handout instead of the solution, and the
 title cell's note on the blanks speaks to the learner (``HANDOUT_WORDING``). Cells tagged
 ``going-further`` (the sections after the course's exercise) are left out: the handout is the course's lecture, and
-those sections build on its finished solution.
+those sections build on its finished solution. The imports and settings only "Going further" uses go too.
+
+With ``--no-hints``, the collapsed hints (``<details>`` blocks: the equations of the deltas and gradients) are left
+out as well, and the checks are told so: their messages then point to the chain rule instead of a hint.
 """
 
 import argparse
@@ -26,16 +30,21 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTION = ROOT / "mnist_mlp.ipynb"
 EXERCISE = ROOT / "mnist_mlp_exercise.ipynb"
+EXERCISE_NO_HINTS = ROOT / "mnist_mlp_exercise_no_hints.ipynb"
 BLANK = "### CODE HERE ###"
 LEFT_OUT_TAG = "going-further"
 BADGE_TARGET = ("/blob/main/mnist_mlp.ipynb)", "/blob/main/mnist_mlp_exercise.ipynb)")  # each notebook opens itself
 # Markdown that speaks of the solution, and what the handout says instead.
 HANDOUT_WORDING = [
     BADGE_TARGET,
-    ("*(in the exercise version those lines are blanks; here each is filled with one line, its equation beside it).*",
-     "*(fill each blank with one line; the check after each block runs your lines and, if one is wrong, names it and "
-     "the likely mistake / 各ブロックのあとのチェックが、間違った行とよくある間違いを教えます).*"),
+    ("このノートブックは解答です。空欄はそれぞれ1行で埋めてあり、行の横に式を書いてあります。",
+     "空欄はそれぞれ1行で埋めてください。空欄のブロックのあとの答え合わせのセルが、違う行とよくある間違いを教えてくれます。"),
+    ("This is the completed notebook:\neach blank is filled with one line, its equation beside it.*",
+     "Fill each blank with one line;\nthe check after each block names a wrong line and the likely mistake.*"),
 ]
+HINT = re.compile(r"\n*<details>.*?</details>\n*", re.S)
+NO_HINTS_LINE = "import checks; checks.HINTS = False  # この配布版にはヒントがありません"
+TRIMMED_CELLS = ("imports", "parameters")  # cells whose lines for "Going further" alone are left out
 
 
 def blank_line(line, name):
@@ -80,7 +89,27 @@ def blank_out(source, names):
     return "\n".join(lines), taken
 
 
-def make_exercise(solution):
+def bound_names(line):
+    """The names a line of an imports or settings cell binds: ``x = ...``, ``import a``, ``from m import a, b``."""
+    line = line.split("#")[0].strip()
+    assigned = re.match(r"(\w+)\s*=[^=]", line)
+    if assigned:
+        return [assigned.group(1)]
+    imported = re.match(r"(?:from\s+\S+\s+)?import\s+(.+)", line)
+    if imported:
+        return [part.split(" as ")[-1].strip().split(".")[0] for part in imported.group(1).split(",")]
+    return []
+
+
+def trim_unused(cell, others):
+    """Leave out the lines of cell that bind only names no other cell uses."""
+    lines = cell.source.split("\n")
+    used = set(re.findall(r"\w+", "\n".join(others + [line for line in lines if not bound_names(line)])))
+    kept = [line for line in lines if not bound_names(line) or set(bound_names(line)) & used]
+    cell.source = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
+
+
+def make_exercise(solution, hints=True):
     """The exercise notebook (a new object) made from the solution notebook."""
     exercise = copy.deepcopy(solution)
     exercise.cells = [c for c in exercise.cells if LEFT_OUT_TAG not in c.metadata.get("tags", [])]
@@ -88,6 +117,8 @@ def make_exercise(solution):
         if cell.cell_type != "code":
             for solution_text, handout_text in HANDOUT_WORDING:
                 cell.source = cell.source.replace(solution_text, handout_text)
+            if not hints:
+                cell.source = HINT.sub("\n\n", cell.source)
             continue
         cell.outputs = []
         cell.execution_count = None
@@ -95,6 +126,11 @@ def make_exercise(solution):
         names = cell.metadata.get("exercise_blanks")
         if names:
             cell.source, _ = blank_out(cell.source, names)
+    for cell in exercise.cells:
+        if cell.get("id") in TRIMMED_CELLS:
+            trim_unused(cell, [c.source for c in exercise.cells if c is not cell and c.cell_type == "code"])
+        if cell.get("id") == "imports" and not hints:
+            cell.source = cell.source.replace("\n\nsns.set_style", f"\n{NO_HINTS_LINE}\n\nsns.set_style")
     return exercise
 
 
@@ -105,16 +141,19 @@ def render(nb):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="fail if the committed exercise is out of date")
+    parser.add_argument("--no-hints", action="store_true",
+                        help=f"leave out the collapsed hints; writes {EXERCISE_NO_HINTS.name}")
     args = parser.parse_args(argv)
-    text = render(make_exercise(nbformat.read(SOLUTION, as_version=4)))
+    target = EXERCISE_NO_HINTS if args.no_hints else EXERCISE
+    text = render(make_exercise(nbformat.read(SOLUTION, as_version=4), hints=not args.no_hints))
     if args.check:
-        if not EXERCISE.exists() or EXERCISE.read_text(encoding="utf-8") != text:
-            print(f"{EXERCISE.name} is out of date: run python scripts/make_exercise.py and commit it", file=sys.stderr)
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            print(f"{target.name} is out of date: run python -m scripts.make_exercise and commit it", file=sys.stderr)
             return 1
-        print(f"{EXERCISE.name} is up to date")
+        print(f"{target.name} is up to date")
         return 0
-    EXERCISE.write_text(text, encoding="utf-8")
-    print(f"wrote {EXERCISE.name}")
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target.name}")
     return 0
 
 

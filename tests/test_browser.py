@@ -21,9 +21,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 
-from conftest import NOTEBOOK, ROOT, SAMPLE_DIR
+import nbrun
+from helpers import HELPER_MODULES, NOTEBOOK, ROOT, SAMPLE_DIR
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +82,7 @@ def server(request, tmp_path):
     app = request.param
     work = tmp_path / "work"
     work.mkdir()
-    for name in (NOTEBOOK.name, "utils.py", "checks.py"):
+    for name in HELPER_MODULES:
         shutil.copy(ROOT / name, work / name)
     settings = tmp_path / "settings"
     for name, values in SETTINGS.items():
@@ -90,11 +92,13 @@ def server(request, tmp_path):
     full = (FULL_DATA / "mnist.npz").exists()
     env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings), "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "ws"),
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-           "MNIST_DATA_HOME": str(FULL_DATA if full else SAMPLE_DIR),
-           # the course's split on the full MNIST (101 frames of the live plot, one per 50 batches, over about 6 s);
-           # the sample's 4,000 training digits give 11 frames
-           "MNIST_MLP_N_TRAIN": "50000" if full else "4000", "MNIST_MLP_N_VALID": "10000" if full else "1000",
-           "MNIST_MLP_EXPERIMENT_EPOCHS": "1", "MNIST_MLP_BEST_EPOCHS": "2"}
+           "MNIST_DATA_HOME": str(FULL_DATA if full else SAMPLE_DIR)}
+    # the course's split on the full MNIST (101 frames of the live plot, one per 50 batches, over about 6 s); the
+    # sample's 4,000 training digits give 11 frames
+    sizes = {} if full else {"n_train": 4000, "n_valid": 1000}
+    nb = nbrun.inject_parameters(nbformat.read(NOTEBOOK, as_version=4),
+                                 {**sizes, "experiment_epochs": 1, "best_epochs": 2})
+    nbformat.write(nb, work / NOTEBOOK.name)
     port = free_port()
     log = open(tmp_path / "server.log", "w")
     process = subprocess.Popen(

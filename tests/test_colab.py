@@ -1,6 +1,6 @@
 """Colab from a cold start: the notebook alone in an empty folder, with a fake ``google.colab``.
 
-The first code cell must fetch utils.py and checks.py from the repository's address (here a local HTTP server);
+The first code cell must fetch the helper modules from the repository's address (here a local HTTP server);
 when that fails, say so in Japanese and English and offer Colab's upload button (a stub here), then go on.
 """
 
@@ -10,12 +10,11 @@ import textwrap
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
 
-from conftest import NOTEBOOK, ROOT, SAMPLE_DIR
+import nbrun
+from helpers import HELPER_MODULES, NOTEBOOK, ROOT
 
-HELPERS = ("utils.py", "checks.py")
+HELPERS = HELPER_MODULES
 
 # A stand-in for Colab's google.colab: files.upload() records the call and "uploads" the files from UPLOAD_FROM.
 FAKE_FILES = textwrap.dedent('''
@@ -50,9 +49,6 @@ def colab(tmp_path, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(fake))
     monkeypatch.setenv("UPLOAD_LOG", str(tmp_path / "upload.log"))
     monkeypatch.setenv("UPLOAD_FROM", str(uploads))
-    monkeypatch.setenv("MNIST_DATA_HOME", str(SAMPLE_DIR))
-    monkeypatch.setenv("MNIST_MLP_N_TRAIN", "2000")
-    monkeypatch.setenv("MNIST_MLP_N_VALID", "500")
     return folder, tmp_path / "upload.log"
 
 
@@ -67,14 +63,10 @@ def run(folder, url, on_colab=True):
         nb.cells.insert(0, nbformat.v4.new_code_cell("import google.colab  # Colab imports it at start"))
     nbformat.write(nb, folder / NOTEBOOK.name)
     assert sorted(p.name for p in folder.iterdir()) == [NOTEBOOK.name]  # the notebook alone
-    try:
-        NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
-    except CellExecutionError:
-        pass
-    text = {c.id: "".join(o.get("text", "") for o in c.outputs) for c in nb.cells if c.cell_type == "code"}
+    nb = nbrun.run_notebook(nb, nbrun.SAMPLE, env=nbrun.sample_env(), cwd=folder)
     errors = [(c.id, o.ename) for c in nb.cells if c.cell_type == "code" for o in c.outputs
               if o.output_type == "error"]
-    return text, errors[0] if errors else None
+    return nbrun.cell_printed(nb), errors[0] if errors else None
 
 
 def test_colab_fetches_the_helpers_and_runs_to_the_end(colab, server):
@@ -83,7 +75,7 @@ def test_colab_fetches_the_helpers_and_runs_to_the_end(colab, server):
         server.routes["/" + name] = (ROOT / name).read_bytes()
     text, error = run(folder, server.url + "/")
     assert error is None
-    assert server.requests == ["/utils.py", "/checks.py"]
+    assert server.requests == [f"/{name}" for name in HELPERS]
     assert text["colab-utils"] == "" and not upload_log.exists()
     assert text["test-confusion"].startswith("Test accuracy: 0.")
     assert all((folder / name).read_bytes() == (ROOT / name).read_bytes() for name in HELPERS)
@@ -94,10 +86,13 @@ def test_colab_with_the_address_unreachable_offers_the_upload_and_goes_on(colab,
     text, error = run(folder, server.url + "/nowhere/")  # every file answers 404
     assert error is None, "after the upload the notebook must run to the end"
     message = text["colab-utils"]
-    assert "Could not download" in message and "HTTP Error 404" not in message.split("\n")[-1]
-    assert "utils.py と checks.py をダウンロードできませんでした" in message
-    assert "Get utils.py and checks.py from the repository" in message and "upload them with the button" in message
-    assert len(message.split("\n")) <= 7, "one short message, no traceback"
+    lines = message.strip().split("\n")
+    for name in HELPERS:
+        japanese = lines.index(f"{name} をダウンロードできませんでした。"
+                               "リポジトリから入手して、このノートブックと同じフォルダーに置いてください。")
+        assert lines[japanese + 1] == f"Could not download {name} (Not Found): put it beside this notebook."
+    assert lines[-1].startswith("下のボタンで、入手したファイルをアップロードしてください。") and "button" in lines[-1]
+    assert len(lines) == 2 * len(HELPERS) + 1, "one short message, no traceback"
     assert upload_log.read_text() == "upload\n"
     assert text["test-confusion"].startswith("Test accuracy: 0.")
 
@@ -105,8 +100,9 @@ def test_colab_with_the_address_unreachable_offers_the_upload_and_goes_on(colab,
 def test_outside_colab_a_missing_helper_is_named_and_no_upload_is_offered(colab, server):
     folder, upload_log = colab
     text, error = run(folder, server.url + "/nowhere/", on_colab=False)
-    assert "Get utils.py and checks.py from the repository and put them beside this notebook" in text["colab-utils"]
-    assert "button" not in text["colab-utils"] and not upload_log.exists()
+    assert "utils.py をダウンロードできませんでした" in text["colab-utils"]
+    assert "Could not download checks.py" in text["colab-utils"]
+    assert "ボタン" not in text["colab-utils"] and not upload_log.exists()
     assert error == ("imports", "ModuleNotFoundError")
 
 

@@ -3,16 +3,23 @@
 The cells are executed from mnist_mlp.ipynb on the committed sample of real MNIST digits.
 """
 
+import time
+import warnings
+
 import numpy as np
 import pytest
 
+import mnist_data
 import utils
-from conftest import SAMPLE_DIR, notebook_cell, notebook_functions
+from checks import rel_error
+from helpers import SAMPLE_DIR, notebook_cell, notebook_functions
+
+GOING_FURTHER_FUNCTIONS = ("gf-activations", "gf-gradients", "gf-train")
 
 
 @pytest.fixture(scope="module")
 def sample():
-    data = utils.load_mnist(data_home=SAMPLE_DIR)
+    data = mnist_data.load_mnist(data_home=SAMPLE_DIR)
     X = data["data"].astype(np.float32) / 255.0
     y = data["target"]
     return {"X_train": X[:4000], "y_train": y[:4000], "Y_train": utils.to_categorical(y[:4000]),
@@ -21,15 +28,17 @@ def sample():
 
 def going_further(sample, replace=None):
     """A namespace with the notebook's functions and the going-further functions (optionally with one line changed)."""
-    source = notebook_cell("gf-functions")
+    source = "\n\n".join(notebook_cell(cell_id) for cell_id in GOING_FURTHER_FUNCTIONS)
     if replace:
         assert replace[0] in source, f"the notebook no longer has {replace[0]!r}"
         source = source.replace(*replace)
     namespace = notebook_functions() | sample | {
         "x_dim": 784, "h_dim": 256, "nb_classes": 10,
         "calculate_accuracy": utils.calculate_accuracy, "get_image_tile": utils.get_image_tile,
+        "time": time, "warnings": warnings, "rel_error": rel_error,
     }
     exec(source, namespace)
+    namespace["data"] = (sample["X_train"], sample["Y_train"], sample["X_valid"], sample["y_valid"])
     return namespace
 
 
@@ -57,8 +66,8 @@ def test_the_gradient_check_catches_a_wrong_backprop_line(sample, wrong):
 
 def test_train_is_reproducible_and_learns(sample):
     ns = going_further(sample)
-    params, history, seconds = ns["train"](nb_epoch=2)
-    again, history_again, _ = ns["train"](nb_epoch=2)
+    params, history, seconds = ns["train"](*ns["data"], nb_epoch=2)
+    again, history_again, _ = ns["train"](*ns["data"], nb_epoch=2)
     assert history == history_again
     assert all(np.array_equal(params[k], again[k]) for k in params)
     assert {k: p.dtype for k, p in params.items()} == dict.fromkeys(["W_2", "b_2", "W_3", "b_3"], np.float32)
@@ -76,14 +85,15 @@ def test_train_is_reproducible_and_learns(sample):
     ],
 )
 def test_every_option_of_train_learns_on_the_sample(sample, options):
-    _, history, _ = going_further(sample)["train"](nb_epoch=2, **options)
+    ns = going_further(sample)
+    _, history, _ = ns["train"](*ns["data"], nb_epoch=2, **options)
     assert history[-1] > 0.85  # measured: 0.87 to 0.92 on the sample after 2 epochs
 
 
 def test_dropout_masks_the_dropped_units_in_the_backward_pass_too(sample):
     ns = going_further(sample)
     rng = np.random.default_rng(0)
-    params = ns["init_weights"](256, "he", rng)
+    params = ns["init_weights"](784, 256, 10, "he", rng)
     X, D = sample["X_train"][:1].T, sample["Y_train"][:1].T  # one example: each unit is kept or dropped
     full = ns["gradients"](X, D, params, "relu")
     dropped = ns["gradients"](X, D, params, "relu", dropout=0.5, rng=rng)

@@ -5,7 +5,7 @@ import re
 import nbformat
 import pytest
 
-from conftest import NOTEBOOK, ROOT
+from helpers import NOTEBOOK, ROOT
 from scripts.make_exercise import BLANK, EXERCISE, HANDOUT_WORDING, blank_out, main, make_exercise, render
 
 # The course's 24 blanks (../shared/seed/lecture5_practice_exercise.txt), cell by cell, in order.

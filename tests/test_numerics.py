@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from conftest import notebook_functions
+from helpers import notebook_functions
 
 F = notebook_functions()
 # (classes or hidden units, examples): a batch's U_3 and U_2, the error check's U, one example, a validation pass.

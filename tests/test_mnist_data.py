@@ -1,4 +1,4 @@
-"""load_mnist: MNIST_DATA_HOME, the cache, and verified downloads from a local HTTP server on 127.0.0.1.
+"""mnist_data.load_mnist: MNIST_DATA_HOME, the cache, and verified downloads from a local HTTP server on 127.0.0.1.
 
 The server serves small fake MNIST files that the tests make; the module's URLs and checksums are pointed at them.
 """
@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 import sklearn.datasets
 
-import utils
-from conftest import ROOT, SAMPLE_DIR
+import mnist_data
+from helpers import ROOT, SAMPLE_DIR
 
 N_TRAIN, N_TEST = 30, 10
 
@@ -51,7 +51,7 @@ IDX_NAMES = {
 
 @pytest.fixture
 def fake(monkeypatch, server):
-    """Point every source of utils at the local server, with checksums of a small fake MNIST.
+    """Point every source of mnist_data at the local server, with checksums of a small fake MNIST.
 
     Returns (arrays, server); the server starts empty, so each test says what it serves.
     scikit-learn's fetch_openml is replaced by one that fails as it does offline.
@@ -59,14 +59,14 @@ def fake(monkeypatch, server):
     arrays = fake_arrays()
     keras = npz_bytes(arrays)
     idx = {name: idx_gz(arrays[key]) for name, key in IDX_NAMES.items()}
-    monkeypatch.setattr(utils, "KERAS_URL", server.url + "/keras/mnist.npz")
-    monkeypatch.setattr(utils, "KERAS_SHA256", hashlib.sha256(keras).hexdigest())
-    monkeypatch.setattr(utils, "IDX_MIRRORS", [server.url + "/mirror1/", server.url + "/mirror2/"])
-    monkeypatch.setattr(utils, "IDX_FILES", {name: hashlib.md5(data).hexdigest() for name, data in idx.items()})
-    monkeypatch.setattr(utils, "MNIST_ARRAY_SHA256",
+    monkeypatch.setattr(mnist_data, "KERAS_URL", server.url + "/keras/mnist.npz")
+    monkeypatch.setattr(mnist_data, "KERAS_SHA256", hashlib.sha256(keras).hexdigest())
+    monkeypatch.setattr(mnist_data, "IDX_MIRRORS", [server.url + "/mirror1/", server.url + "/mirror2/"])
+    monkeypatch.setattr(mnist_data, "IDX_FILES", {name: hashlib.md5(data).hexdigest() for name, data in idx.items()})
+    monkeypatch.setattr(mnist_data, "MNIST_ARRAY_SHA256",
                         {k: hashlib.sha256(a.tobytes()).hexdigest() for k, a in arrays.items()})
 
-    monkeypatch.setattr(utils, "MNIST_N_TRAIN", N_TRAIN)
+    monkeypatch.setattr(mnist_data, "MNIST_N_TRAIN", N_TRAIN)
 
     def openml_offline(*args, **kwargs):
         raise OSError("OpenML unreachable (test)")
@@ -92,19 +92,19 @@ def test_keras_download_is_verified_cached_and_reused_without_a_request(fake, tm
     arrays, server = fake
     server.routes["/keras/mnist.npz"] = server.keras
     cache = tmp_path / "cache"
-    assert_is(utils.load_mnist(cache_dir=cache), arrays)
+    assert_is(mnist_data.load_mnist(cache_dir=cache), arrays)
     assert server.requests == ["/keras/mnist.npz"]
     assert cache_files(cache) == ["mnist.npz"]
 
     server.requests.clear()
-    assert_is(utils.load_mnist(cache_dir=cache), arrays)
+    assert_is(mnist_data.load_mnist(cache_dir=cache), arrays)
     assert server.requests == []  # a cache hit makes no request
 
 
 def test_default_cache_is_under_xdg_cache_home(fake, tmp_path):
     _, server = fake
     server.routes["/keras/mnist.npz"] = server.keras
-    utils.load_mnist()
+    mnist_data.load_mnist()
     assert (tmp_path / "xdg-cache" / "mnist_mlp" / "mnist.npz").is_file()
 
 
@@ -112,7 +112,7 @@ def test_wrong_checksum_is_rejected_and_the_next_source_used(fake, tmp_path):
     arrays, server = fake
     server.routes["/keras/mnist.npz"] = npz_bytes(fake_arrays(seed=1))  # a valid npz, but not the file we expect
     server.routes.update({"/mirror1/" + n: d for n, d in server.idx.items()})
-    data = utils.load_mnist(cache_dir=tmp_path)
+    data = mnist_data.load_mnist(cache_dir=tmp_path)
     assert_is(data, arrays)
     assert server.requests[0] == "/keras/mnist.npz"
     assert cache_files(tmp_path) == ["mnist.npz"]
@@ -123,14 +123,14 @@ def test_truncated_download_is_rejected_and_the_next_source_used(fake, tmp_path)
     keras = server.keras
     server.routes["/keras/mnist.npz"] = (200, keras[: len(keras) // 2], len(keras))  # promises more than it sends
     server.routes.update({"/mirror1/" + n: d for n, d in server.idx.items()})
-    assert_is(utils.load_mnist(cache_dir=tmp_path), arrays)
+    assert_is(mnist_data.load_mnist(cache_dir=tmp_path), arrays)
     assert cache_files(tmp_path) == ["mnist.npz"]
 
 
 def test_404_on_the_first_mirror_falls_through_to_the_next(fake, tmp_path):
     arrays, server = fake
     server.routes.update({"/mirror2/" + n: d for n, d in server.idx.items()})  # keras and mirror1 answer 404
-    assert_is(utils.load_mnist(cache_dir=tmp_path), arrays)
+    assert_is(mnist_data.load_mnist(cache_dir=tmp_path), arrays)
     assert server.requests[:2] == ["/keras/mnist.npz", "/mirror1/train-images-idx3-ubyte.gz"]
     assert server.requests[2:] == ["/mirror2/" + n for n in IDX_NAMES]
 
@@ -140,7 +140,7 @@ def test_a_mirror_with_one_wrong_file_is_abandoned(fake, tmp_path):
     server.routes.update({"/mirror1/" + n: d for n, d in server.idx.items()})
     server.routes["/mirror1/t10k-labels-idx1-ubyte.gz"] = idx_gz(np.zeros(N_TEST, dtype=np.uint8))
     server.routes.update({"/mirror2/" + n: d for n, d in server.idx.items()})
-    assert_is(utils.load_mnist(cache_dir=tmp_path), arrays)
+    assert_is(mnist_data.load_mnist(cache_dir=tmp_path), arrays)
     assert server.requests[-1] == "/mirror2/t10k-labels-idx1-ubyte.gz"
 
 
@@ -155,7 +155,7 @@ def test_openml_is_the_last_source_and_its_arrays_are_converted(fake, tmp_path, 
         return X, y
 
     monkeypatch.setattr(sklearn.datasets, "fetch_openml", fake_fetch_openml)
-    data = utils.load_mnist(cache_dir=tmp_path)
+    data = mnist_data.load_mnist(cache_dir=tmp_path)
     assert_is(data, arrays)
     assert calls[0][0] == "mnist_784"
     assert calls[0][1]["parser"] == "liac-arff"
@@ -166,8 +166,8 @@ def test_openml_is_the_last_source_and_its_arrays_are_converted(fake, tmp_path, 
 def test_offline_with_nothing_cached_says_which_file_to_put_where(fake, tmp_path):
     _, server = fake
     server.close()  # nothing answers any more
-    with pytest.raises(utils.MNISTUnavailableError) as excinfo:
-        utils.load_mnist(cache_dir=tmp_path / "cache", timeout=2)
+    with pytest.raises(mnist_data.MNISTUnavailableError) as excinfo:
+        mnist_data.load_mnist(cache_dir=tmp_path / "cache", timeout=2)
     message = str(excinfo.value)
     assert "mnist.npz" in message
     assert str(tmp_path / "cache" / "mnist.npz") in message
@@ -181,18 +181,18 @@ def test_data_home_is_used_first_and_makes_no_request(fake, tmp_path, monkeypatc
     (tmp_path / "home").mkdir()
     (tmp_path / "home" / "mnist.npz").write_bytes(server.keras)
     monkeypatch.setenv("MNIST_DATA_HOME", str(tmp_path / "home"))
-    assert_is(utils.load_mnist(cache_dir=tmp_path / "cache"), arrays)
+    assert_is(mnist_data.load_mnist(cache_dir=tmp_path / "cache"), arrays)
     assert server.requests == []
     assert not (tmp_path / "cache").exists()
 
 
 def test_data_home_without_the_file_names_the_missing_path(tmp_path):
     with pytest.raises(ValueError, match=r"does not exist; put mnist.npz there"):
-        utils.load_mnist(data_home=tmp_path)
+        mnist_data.load_mnist(data_home=tmp_path)
 
 
 def test_the_committed_sample_is_real_mnist_in_the_keras_layout(capsys):
-    data = utils.load_mnist(data_home=SAMPLE_DIR)
+    data = mnist_data.load_mnist(data_home=SAMPLE_DIR)
     assert data["data"].shape == (6000, 784)
     assert "holds 6,000 digits, not the published MNIST" in capsys.readouterr().out
     # the first training labels of MNIST, as ../shared/data/README.md lists them
@@ -212,18 +212,18 @@ def no_partial_files(folder):
 def test_a_bit_flipped_cache_is_detected_removed_and_downloaded_again(fake, tmp_path, capsys, where):
     arrays, server = fake
     server.routes["/keras/mnist.npz"] = server.keras
-    utils.load_mnist(cache_dir=tmp_path)
+    mnist_data.load_mnist(cache_dir=tmp_path)
     cached = tmp_path / "mnist.npz"
     data = bytearray(cached.read_bytes())
     data[int(len(data) * where)] ^= 0x10
     cached.write_bytes(bytes(data))
     server.requests.clear()
 
-    assert_is(utils.load_mnist(cache_dir=tmp_path), arrays)
+    assert_is(mnist_data.load_mnist(cache_dir=tmp_path), arrays)
     assert "is damaged" in capsys.readouterr().out
     assert server.requests == ["/keras/mnist.npz"]
     server.requests.clear()
-    assert_is(utils.load_mnist(cache_dir=tmp_path), arrays)  # the cache is whole again: no request
+    assert_is(mnist_data.load_mnist(cache_dir=tmp_path), arrays)  # the cache is whole again: no request
     assert server.requests == []
 
 
@@ -244,25 +244,25 @@ def test_a_data_home_file_with_a_bad_layout_is_refused_with_the_reason(tmp_path,
     change, message = BAD_LAYOUTS[fault]
     (tmp_path / "mnist.npz").write_bytes(npz_bytes(change(fake_arrays())))
     with pytest.raises(ValueError, match=message):
-        utils.load_mnist(data_home=tmp_path)
+        mnist_data.load_mnist(data_home=tmp_path)
 
 
 def test_a_data_home_file_that_is_not_a_zip_is_refused(tmp_path):
     (tmp_path / "mnist.npz").write_bytes(b"<html>404 Not Found</html>")
     with pytest.raises(ValueError, match=r"not a readable \.npz"):
-        utils.load_mnist(data_home=tmp_path)
+        mnist_data.load_mnist(data_home=tmp_path)
 
 
 def test_data_home_naming_the_file_instead_of_its_folder_says_so(tmp_path):
     (tmp_path / "mnist.npz").write_bytes(npz_bytes(fake_arrays()))
     with pytest.raises(ValueError, match="must name the folder"):
-        utils.load_mnist(data_home=tmp_path / "mnist.npz")
+        mnist_data.load_mnist(data_home=tmp_path / "mnist.npz")
 
 
 @pytest.mark.parametrize("timeout", [0, -1, "30", None])
 def test_a_timeout_that_is_not_a_positive_number_is_refused(timeout, tmp_path):
     with pytest.raises(ValueError, match="timeout must be a positive number"):
-        utils.load_mnist(cache_dir=tmp_path, timeout=timeout)
+        mnist_data.load_mnist(cache_dir=tmp_path, timeout=timeout)
 
 
 @pytest.mark.parametrize("fault", ["float pixels", "label 10", "no x_test"])
@@ -271,18 +271,19 @@ def test_a_cached_file_with_a_bad_layout_is_replaced(fake, tmp_path, fault):
     server.routes["/keras/mnist.npz"] = server.keras
     change, _ = BAD_LAYOUTS[fault]
     (tmp_path / "mnist.npz").write_bytes(npz_bytes(change(arrays)))
-    assert_is(utils.load_mnist(cache_dir=tmp_path), arrays)
+    assert_is(mnist_data.load_mnist(cache_dir=tmp_path), arrays)
     assert server.requests == ["/keras/mnist.npz"]
-    assert utils._is_full_mnist(utils._read_npz(tmp_path / "mnist.npz"))  # the cache now holds the verified file
+    cached = mnist_data._read_npz(tmp_path / "mnist.npz")
+    assert mnist_data._is_full_mnist(cached)  # the cache now holds the verified file
 
 
 def test_a_download_with_the_right_checksum_but_a_bad_layout_falls_through(fake, tmp_path, monkeypatch):
     arrays, server = fake
     bad = npz_bytes(BAD_LAYOUTS["float pixels"][0](arrays))
     server.routes["/keras/mnist.npz"] = bad
-    monkeypatch.setattr(utils, "KERAS_SHA256", hashlib.sha256(bad).hexdigest())
+    monkeypatch.setattr(mnist_data, "KERAS_SHA256", hashlib.sha256(bad).hexdigest())
     server.routes.update({"/mirror1/" + n: d for n, d in server.idx.items()})
-    assert_is(utils.load_mnist(cache_dir=tmp_path), arrays)
+    assert_is(mnist_data.load_mnist(cache_dir=tmp_path), arrays)
     assert server.requests[-1].startswith("/mirror1/")
 
 
@@ -293,8 +294,8 @@ def test_a_read_only_cache_still_gives_the_data_and_says_why_it_was_not_saved(fa
     def read_only(*args, **kwargs):
         raise PermissionError(13, "Permission denied")  # what mkstemp raises in a read-only folder (as non-root)
 
-    monkeypatch.setattr(utils.tempfile, "mkstemp", read_only)
-    assert_is(utils.load_mnist(cache_dir=tmp_path / "cache"), arrays)
+    monkeypatch.setattr(mnist_data.tempfile, "mkstemp", read_only)
+    assert_is(mnist_data.load_mnist(cache_dir=tmp_path / "cache"), arrays)
     out = capsys.readouterr().out
     assert "could not save MNIST" in out and "Permission denied" in out and "XDG_CACHE_HOME" in out
     assert not (tmp_path / "cache" / "mnist.npz").exists()
@@ -304,7 +305,7 @@ def test_a_cache_folder_that_cannot_exist_still_gives_the_data(fake, tmp_path, c
     arrays, server = fake
     server.routes["/keras/mnist.npz"] = server.keras
     (tmp_path / "a-file").write_text("not a folder")
-    assert_is(utils.load_mnist(cache_dir=tmp_path / "a-file" / "cache"), arrays)
+    assert_is(mnist_data.load_mnist(cache_dir=tmp_path / "a-file" / "cache"), arrays)
     assert "could not save MNIST" in capsys.readouterr().out
 
 
@@ -313,8 +314,8 @@ def test_a_server_that_hangs_is_given_up_after_the_timeout(fake, tmp_path):
     server.routes["/keras/mnist.npz"] = server.keras
     server.hang = 5.0
     start = time.monotonic()
-    with pytest.raises(utils.MNISTUnavailableError, match="timed out"):
-        utils.load_mnist(cache_dir=tmp_path, timeout=0.3)
+    with pytest.raises(mnist_data.MNISTUnavailableError, match="timed out"):
+        mnist_data.load_mnist(cache_dir=tmp_path, timeout=0.3)
     assert time.monotonic() - start < 3.0  # three sources of 0.3 s each, not 5 s per request
     assert cache_files(tmp_path) == []
 
@@ -322,37 +323,46 @@ def test_a_server_that_hangs_is_given_up_after_the_timeout(fake, tmp_path):
 def test_two_processes_loading_at_once_both_get_the_data_and_one_whole_cache(fake, tmp_path):
     arrays, server = fake
     server.routes["/keras/mnist.npz"] = server.keras
-    server.hang = 0.5  # both requests are in flight at once
+    # Neither request is answered before both have arrived: both downloads are in flight at once, however busy the
+    # machine (no sleep). The server gives up after 60 s; the clients wait longer, so a hold that ends is the reason.
+    server.hold_until, server.hold_timeout = 2, 60.0
     script = f"""
 import sklearn.datasets
-import utils
-utils.KERAS_URL = {utils.KERAS_URL!r}
-utils.KERAS_SHA256 = {utils.KERAS_SHA256!r}
-utils.MNIST_ARRAY_SHA256 = {utils.MNIST_ARRAY_SHA256!r}
-utils.IDX_MIRRORS = []
+import mnist_data
+mnist_data.KERAS_URL = {mnist_data.KERAS_URL!r}
+mnist_data.KERAS_SHA256 = {mnist_data.KERAS_SHA256!r}
+mnist_data.MNIST_ARRAY_SHA256 = {mnist_data.MNIST_ARRAY_SHA256!r}
+mnist_data.IDX_MIRRORS = []
 def offline(*args, **kwargs):
     raise OSError("offline")
 sklearn.datasets.fetch_openml = offline
-data = utils.load_mnist(cache_dir={str(tmp_path / "cache")!r})
+data = mnist_data.load_mnist(cache_dir={str(tmp_path / "cache")!r}, timeout=120)
 print(int(data["data"].sum()), int(data["target"].sum()))
 """
-    processes = [subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-                 for _ in range(2)]
-    outputs = [p.communicate(timeout=60)[0] for p in processes]
-    assert [p.returncode for p in processes] == [0, 0]
+    processes = [subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [p.communicate(timeout=300) for p in processes]
+    assert server.held_too_long == [], f"one request waited {server.hold_timeout} s for the other: {server.requests}"
+    assert [p.returncode for p in processes] == [0, 0], [err for _, err in outputs]
     expected = f"{int(np.concatenate([arrays['x_train'], arrays['x_test']]).sum())} "
-    assert all(out.splitlines()[-1].startswith(expected) for out in outputs)
-    assert len(server.requests) == 2
+    assert all(out.splitlines()[-1].startswith(expected) for out, _ in outputs)
+    assert server.requests == ["/keras/mnist.npz"] * 2
     assert cache_files(tmp_path / "cache") == ["mnist.npz"] and no_partial_files(tmp_path / "cache")
-    assert_is(utils.load_mnist(cache_dir=tmp_path / "cache"), arrays)
+    assert_is(mnist_data.load_mnist(cache_dir=tmp_path / "cache"), arrays)
 
 
 def test_a_large_download_shows_its_progress_and_a_short_one_is_refused(server, capsys):
     body = bytes(range(256)) * 8192  # 2 MB: large enough for a progress bar
     server.routes["/big.npz"] = body
     server.routes["/cut.npz"] = (200, body[: len(body) // 2], len(body))  # promises 2 MB, sends 1 MB
-    assert utils._download(server.url + "/big.npz", timeout=5) == body
+    assert mnist_data._download(server.url + "/big.npz", timeout=5) == body
     out = capsys.readouterr().out
     assert "\rbig.npz: [####################] 2,048/2,048 kB" in out and "big.npz: 2,048 kB in " in out
     with pytest.raises(OSError, match="broke off"):
-        utils._download(server.url + "/cut.npz", timeout=5)
+        mnist_data._download(server.url + "/cut.npz", timeout=5)
+
+
+def test_utils_does_not_import_the_loader():
+    """mnist_data uses utils.Progress; utils stays free of the loader (one direction only)."""
+    code = "import sys, utils; assert 'mnist_data' not in sys.modules and not hasattr(utils, 'load_mnist')"
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

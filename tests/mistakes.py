@@ -1,0 +1,183 @@
+"""The one table of a learner's lines: wrong ones, each with the blank it breaks, and right ones written another way.
+
+Every entry is a line of the solution's cell and what a learner writes instead. The answer checks
+(tests/test_checks.py), the kernel runs of the handout and the grader (tests/test_grading.py) all read this table:
+adding a case here adds it everywhere.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Line:
+    """In the solution's cell ``cell``, ``original`` written as ``written``; ``column`` is the blank it breaks
+    (a column of grades.csv), ``hint`` a phrase of the English message that names the mistake."""
+
+    cell: str
+    original: str
+    written: str
+    column: str = ""
+    hint: str = ""
+
+
+def _training(original, written, blank, hint):
+    return Line("train", original, written, f"training.{blank}", hint)
+
+
+SOFTMAX_RETURN = ("  return (np.exp(U - U.max(axis=reduce_axis).reshape(shp))\n"
+                  "          / np.exp(U - U.max(axis=reduce_axis).reshape(shp)).sum(axis=reduce_axis).reshape(shp))")
+
+WRONG = {
+    # the training step: the silent ones (they train without an exception) first
+    "bias subtracted": _training("U_2 = W_2 @ X + b_2", "U_2 = W_2 @ X - b_2", "U_2", "bias"),
+    "bias missing": _training("U_2 = W_2 @ X + b_2", "U_2 = W_2 @ X", "U_2", "bias b_2 is missing"),
+    "no activation": _training("Z_2 = sigmoid(U_2)", "Z_2 = U_2", "Z_2", "activation is missing"),
+    "sigmoid of -U_2": _training("Z_2 = sigmoid(U_2)", "Z_2 = sigmoid(-U_2)", "Z_2", "sign"),
+    "U_3 from U_2": _training("U_3 = W_3 @ Z_2 + b_3", "U_3 = W_3 @ U_2 + b_3", "U_3", "uses U_2"),
+    "second bias subtracted": _training("U_3 = W_3 @ Z_2 + b_3", "U_3 = W_3 @ Z_2 - b_3", "U_3", "bias"),
+    "sigmoid for softmax": _training("Z_3 = softmax(U_3)", "Z_3 = sigmoid(U_3)", "Z_3", "sigmoid instead"),
+    "softmax over the batch": _training("Z_3 = softmax(U_3)", "Z_3 = softmax(U_3, reduce_axis=1)", "Z_3", "axis"),
+    "Delta_3 sign": _training("Delta_3 = Y - D", "Delta_3 = D - Y", "Delta_3", "sign"),
+    "Delta_3 / batch size": _training("Delta_3 = Y - D", "Delta_3 = (Y - D) / batch_size", "Delta_3",
+                                      "batch size"),
+    "D forgotten": _training("Delta_3 = Y - D", "Delta_3 = Y", "Delta_3", "D is missing"),
+    "sigma' forgotten": _training("Delta_2 = (W_3.T @ Delta_3) * dsigmoid_du(U_2)", "Delta_2 = W_3.T @ Delta_3",
+                                  "Delta_2", "sigma'(U_2) is missing"),
+    "sigma for sigma'": _training("dsigmoid_du(U_2)", "sigmoid(U_2)", "Delta_2", "sigma (sigmoid) instead"),
+    "derivative at Z_2": _training("dsigmoid_du(U_2)", "dsigmoid_du(Z_2)", "Delta_2", "taken at Z_2"),
+    "dLdW_3 from U_2": _training("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = Delta_3 @ U_2.T", "dLdW_3", "uses U_2"),
+    "dLdW_3 / batch size": _training("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = Delta_3 @ Z_2.T / batch_size", "dLdW_3",
+                                     "batch size"),
+    "dLdb_3 mean": _training("dLdb_3 = Delta_3.sum(axis=1, keepdims=True)",
+                             "dLdb_3 = Delta_3.mean(axis=1, keepdims=True)", "dLdb_3", "batch size"),
+    "dLdb_3 summed over everything": _training("dLdb_3 = Delta_3.sum(axis=1, keepdims=True)",
+                                               "dLdb_3 = Delta_3.sum()", "dLdb_3", "everything"),
+    "dLdb_3 without its column": _training("dLdb_3 = Delta_3.sum(axis=1, keepdims=True)",
+                                           "dLdb_3 = np.sum(Delta_3, axis=1)", "dLdb_3", "column"),
+    "dLdb_3 over the classes": _training("dLdb_3 = Delta_3.sum(axis=1, keepdims=True)",
+                                         "dLdb_3 = Delta_3.sum(axis=0, keepdims=True)", "dLdb_3", "axis"),
+    "dLdW_2 from W_3^T Delta_3": _training("dLdW_2 = Delta_2 @ X.T", "dLdW_2 = W_3.T @ Delta_3 @ X.T", "dLdW_2",
+                                           "use Delta_2"),
+    "dLdW_2 / batch size": _training("dLdW_2 = Delta_2 @ X.T", "dLdW_2 = Delta_2 @ X.T / batch_size", "dLdW_2",
+                                     "batch size"),
+    "dLdW_2 transposed": _training("dLdW_2 = Delta_2 @ X.T", "dLdW_2 = np.dot(X, Delta_2.T)", "dLdW_2",
+                                   "transposed"),
+    "dLdb_2 unsummed": _training("dLdb_2 = Delta_2.sum(axis=1, keepdims=True)", "dLdb_2 = Delta_2[:, :1]",
+                                 "dLdb_2", "dLdb_2 is wrong"),
+    "dLdb_2 mean": _training("dLdb_2 = Delta_2.sum(axis=1, keepdims=True)",
+                             "dLdb_2 = Delta_2.mean(axis=1, keepdims=True)", "dLdb_2", "batch size"),
+    "W_3 ascent": _training("W_3 = W_3 - eta * dLdW_3", "W_3 = W_3 + eta * dLdW_3", "W_3", "sign"),
+    "W_3 without eta": _training("W_3 = W_3 - eta * dLdW_3", "W_3 = W_3 - dLdW_3", "W_3", "eta is missing"),
+    "b_3 not updated": _training("b_3 = b_3 - eta * dLdb_3", "b_3 = b_3", "b_3", "not updated"),
+    "b_3 ascent": _training("b_3 = b_3 - eta * dLdb_3", "b_3 = b_3 + eta * dLdb_3", "b_3", "sign"),
+    "W_2 step / batch size": _training("W_2 = W_2 - eta * dLdW_2", "W_2 = W_2 - eta * dLdW_2 / batch_size", "W_2",
+                                       "batch size"),
+    "b_2 ascent": _training("b_2 = b_2 - eta * dLdb_2", "b_2 = b_2 + eta * dLdb_2", "b_2", "sign"),
+    # lines that raise: named at the line, with the notebook's shapes
+    "product in the wrong order": _training("U_2 = W_2 @ X + b_2", "U_2 = X @ W_2 + b_2", "U_2",
+                                                 "(size 256 is different from 100)"),
+    "a typo": _training("Delta_2 = (W_3.T @ Delta_3)", "Delta_2 = (W_3.T @ Dleta_3)", "Delta_2", "Dleta_3"),
+    "derivative at U_3": _training("dsigmoid_du(U_2)", "dsigmoid_du(U_3)", "Delta_2", "(256,100) (10,100)"),
+    "not Python": _training("U_3 = W_3 @ Z_2 + b_3", "U_3 = W_3 @ (Z_2 + b_3", "U_3", "SyntaxError"),
+    # the four functions
+    "textbook softmax that overflows": Line("functions", SOFTMAX_RETURN,
+                                            "  return np.exp(U) / np.exp(U).sum(axis=reduce_axis).reshape(shp)",
+                                            "softmax", "nan or inf"),
+    "softmax over the batch axis": Line("functions", SOFTMAX_RETURN,
+                                        "  return np.exp(U) / np.exp(U).sum(axis=1, keepdims=True)", "softmax",
+                                        "other axis"),
+    "softmax with a fixed axis": Line("functions", SOFTMAX_RETURN,
+                                      "  return np.exp(U - U.max(axis=0)) / np.exp(U - U.max(axis=0)).sum(axis=0)",
+                                      "softmax", "other axis"),
+    "softmax not normalised": Line("functions", SOFTMAX_RETURN,
+                                   "  return np.exp(U - U.max(axis=reduce_axis).reshape(shp))", "softmax",
+                                   "division by the sum"),
+    "cross-entropy as np.mean": Line("functions", "return -np.sum(D * np.log(Y))", "return -np.mean(D * np.log(Y))",
+                                     "softmax_cross_entropy", "np.mean"),
+    "cross-entropy without the minus": Line("functions", "return -np.sum(D * np.log(Y))",
+                                            "return np.sum(D * np.log(Y))", "softmax_cross_entropy", "minus"),
+    "cross-entropy as a batch mean": Line("functions", "return -np.sum(D * np.log(Y))",
+                                          "return -np.sum(D * np.log(Y)) / D.shape[1]", "softmax_cross_entropy",
+                                          "mean over the batch"),
+    "cross-entropy per example": Line("functions", "return -np.sum(D * np.log(Y))",
+                                      "return -np.sum(D * np.log(Y), axis=0)", "softmax_cross_entropy", "shape"),
+    "sigmoid with the wrong sign": Line("functions", "return 0.5 * (1 + np.tanh(0.5 * U))",
+                                        "return 1 / (1 + np.exp(U))", "sigmoid", "sign"),
+    "tanh for the sigmoid": Line("functions", "return 0.5 * (1 + np.tanh(0.5 * U))", "return np.tanh(U)", "sigmoid",
+                                 "tanh"),
+    "sigma for sigma' (function)": Line("functions", "return sigmoid(U) * (1 - sigmoid(U))", "return sigmoid(U)",
+                                        "dsigmoid_du", "sigma itself"),
+    "sigma' of U": Line("functions", "return sigmoid(U) * (1 - sigmoid(U))", "return U * (1 - U)", "dsigmoid_du",
+                        "apply it to sigmoid(U)"),
+    "return left empty": Line("functions", "return sigmoid(U) * (1 - sigmoid(U))", "return", "dsigmoid_du",
+                              "returns nothing"),
+    # inference
+    "inference: bias subtracted": Line("inference", "U_2 = W_2 @ X + b_2", "U_2 = W_2 @ X - b_2", "inference.U_2",
+                                       "bias"),
+    "inference: no activation": Line("inference", "Z_2 = sigmoid(U_2)", "Z_2 = U_2", "inference.Z_2", "activation"),
+    "inference: U_3 from U_2": Line("inference", "U_3 = W_3 @ Z_2 + b_3", "U_3 = W_3 @ U_2 + b_3", "inference.U_3",
+                                    "U_2"),
+    "inference: softmax over the batch": Line("inference", "Z_3 = softmax(U_3)", "Z_3 = softmax(U_3, reduce_axis=1)",
+                                              "inference.Z_3", "axis"),
+    "inference: U_3 crashes": Line("inference", "U_3 = W_3 @ Z_2 + b_3", "U_3 = W_3 @ Z_2.T + b_3", "inference.U_3",
+                                   "(size 100 is different from 256)"),
+    # the test-set cell
+    "validation labels": Line("test-predict", "calculate_accuracy(y_test, y_hat)", "calculate_accuracy(y_valid, y_hat)",
+                              "testacc", "y_valid"),
+    "validation images": Line("test-predict", "Y_hat = inference(X_test)", "Y_hat = inference(X_valid)", "Y_hat",
+                              "X_test"),
+    "accuracy in percent": Line("test-predict", "calculate_accuracy(y_test, y_hat)",
+                                "calculate_accuracy(y_test, y_hat) * 100", "testacc", "times 100"),
+}
+
+RIGHT = {  # right answers written another way: each must pass
+    "np.dot": Line("train", "U_2 = W_2 @ X + b_2", "U_2 = np.dot(W_2, X) + b_2"),
+    ".dot": Line("train", "U_2 = W_2 @ X + b_2", "U_2 = W_2.dot(X) + b_2"),
+    "np.matmul": Line("train", "U_2 = W_2 @ X + b_2", "U_2 = np.matmul(W_2, X) + b_2"),
+    "X_batch": Line("train", "U_2 = W_2 @ X + b_2", "U_2 = b_2 + W_2 @ X_batch.T"),
+    "sigmoid written out": Line("train", "Z_2 = sigmoid(U_2)", "Z_2 = 1 / (1 + np.exp(-U_2))"),
+    "softmax axis given": Line("train", "Z_3 = softmax(U_3)", "Z_3 = softmax(U_3, reduce_axis=0)"),
+    "Z_3 - D": Line("train", "Delta_3 = Y - D", "Delta_3 = Z_3 - D"),
+    "Y_batch": Line("train", "Delta_3 = Y - D", "Delta_3 = Z_3 - Y_batch.T"),
+    "Z_2 (1 - Z_2)": Line("train", "* dsigmoid_du(U_2)", "* Z_2 * (1 - Z_2)"),
+    "factors reordered": Line("train", "Delta_2 = (W_3.T @ Delta_3) * dsigmoid_du(U_2)",
+                              "Delta_2 = dsigmoid_du(U_2) * np.dot(W_3.T, Delta_3)"),
+    "dLdW_3 with np.dot": Line("train", "dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = np.dot(Delta_3, Z_2.T)"),
+    "dLdW_3 transposed twice": Line("train", "dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = (Z_2 @ Delta_3.T).T"),
+    "reshape(-1, 1)": Line("train", "dLdb_3 = Delta_3.sum(axis=1, keepdims=True)",
+                           "dLdb_3 = Delta_3.sum(axis=1).reshape(-1, 1)"),
+    "np.newaxis": Line("train", "dLdb_3 = Delta_3.sum(axis=1, keepdims=True)",
+                       "dLdb_3 = np.sum(Delta_3, axis=1)[:, np.newaxis]"),
+    "reshape(10, 1)": Line("train", "dLdb_3 = Delta_3.sum(axis=1, keepdims=True)",
+                           "dLdb_3 = Delta_3.sum(axis=1).reshape(10, 1)"),
+    "dLdW_2 from X_batch": Line("train", "dLdW_2 = Delta_2 @ X.T", "dLdW_2 = Delta_2 @ X_batch"),
+    "dLdW_2 with np.matmul": Line("train", "dLdW_2 = Delta_2 @ X.T", "dLdW_2 = np.matmul(Delta_2, X.T)"),
+    "np.sum": Line("train", "dLdb_2 = Delta_2.sum(axis=1, keepdims=True)",
+                   "dLdb_2 = np.sum(Delta_2, axis=1, keepdims=True)"),
+    "product with ones": Line("train", "dLdb_2 = Delta_2.sum(axis=1, keepdims=True)",
+                              "dLdb_2 = Delta_2 @ np.ones((Delta_2.shape[1], 1))"),
+    "(-eta)": Line("train", "W_3 = W_3 - eta * dLdW_3", "W_3 = W_3 + (-eta) * dLdW_3"),
+    "eta after": Line("train", "b_2 = b_2 - eta * dLdb_2", "b_2 = b_2 - dLdb_2 * eta"),
+    "softmax with keepdims": Line("functions", SOFTMAX_RETURN,
+                                  "  return np.exp(U - U.max(axis=reduce_axis, keepdims=True)) / "
+                                  "np.exp(U - U.max(axis=reduce_axis, keepdims=True)).sum(axis=reduce_axis, "
+                                  "keepdims=True)"),
+    "softmax in two lines": Line("functions", SOFTMAX_RETURN,
+                                 "  E = np.exp(U - np.max(U, axis=reduce_axis).reshape(shp))\n"
+                                 "  return E / E.sum(reduce_axis).reshape(shp)"),
+    "textbook sigmoid": Line("functions", "return 0.5 * (1 + np.tanh(0.5 * U))", "return 1 / (1 + np.exp(-U))"),
+    "sigma' written out": Line("functions", "return sigmoid(U) * (1 - sigmoid(U))",
+                               "return np.exp(-U) / (1 + np.exp(-U)) ** 2"),
+    "cross-entropy with .sum()": Line("functions", "return -np.sum(D * np.log(Y))", "return -(D * np.log(Y)).sum()"),
+    "inference with np.dot": Line("inference", "U_2 = W_2 @ X + b_2", "U_2 = np.dot(W_2, X) + b_2"),
+    "inference with .dot": Line("inference", "U_2 = W_2 @ X + b_2", "U_2 = W_2.dot(X) + b_2"),
+    "accuracy arguments swapped": Line("test-predict", "calculate_accuracy(y_test, y_hat)",
+                                       "calculate_accuracy(y_hat, y_test)"),
+    "accuracy as a mean": Line("test-predict", "calculate_accuracy(y_test, y_hat)", "np.mean(y_hat == y_test)"),
+}
+
+
+def apply(source, line):
+    """source with line.original replaced by line.written (once); fails if the solution no longer has it."""
+    assert line.original in source, f"the solution no longer has {line.original!r}"
+    return source.replace(line.original, line.written, 1)
