@@ -236,10 +236,14 @@ def load_mnist(data_home=None, cache_dir=None, timeout=TIMEOUT_S):
     data_home = data_home if data_home is not None else os.environ.get("MNIST_DATA_HOME")
     if data_home:
         if Path(data_home).is_file():
-            raise ValueError(f"MNIST_DATA_HOME must name the folder that holds mnist.npz, not a file; got {data_home}")
+            raise ValueError(f"MNIST_DATA_HOME には mnist.npz の入ったフォルダーを指定してください (ファイルではなく)。"
+                             f"いまは {data_home} です。\n"
+                             f"MNIST_DATA_HOME must name the folder that holds mnist.npz, not a file; got {data_home}")
         path = Path(data_home) / MNIST_FILENAME
         if not path.is_file():
             raise ValueError(
+                f"MNIST_DATA_HOME は {data_home!s} ですが、{path} がありません。mnist.npz をそこに置くか、"
+                "MNIST_DATA_HOME を消してダウンロードを使ってください。\n"
                 f"MNIST_DATA_HOME is {data_home!s} but {path} does not exist; put mnist.npz there "
                 "(the Keras layout) or unset MNIST_DATA_HOME to use the cache and downloads"
             )
@@ -284,6 +288,8 @@ def load_mnist(data_home=None, cache_dir=None, timeout=TIMEOUT_S):
         return _combine(arrays)
 
     raise MNISTUnavailableError(
+        "MNIST を入手できませんでした (インターネットにつながっていないかもしれません)。インターネットにつながる"
+        f"コンピューターで {KERAS_URL} をダウンロードし、{cached} に置いてから、もう一度実行してください。\n"
         "Could not get MNIST; every source failed:\n" + "\n".join(failures) + "\n"
         f"Fix: on a machine with internet, download {KERAS_URL} (sha256 {KERAS_SHA256}) "
         f"and put it at {cached}, or put it in a folder and set MNIST_DATA_HOME to that folder."

@@ -28,27 +28,41 @@ from PIL import Image
 # --------------------------------------------------------------------------------------
 
 
+def _error(ja, en):
+    """A ValueError a learner reads: the Japanese first, then the English on the next line."""
+    return ValueError(f"{ja}\n{en}")
+
+
 def _as_label_array(y, name):
     """Return ``y`` as a 1-D int64 array, or raise ValueError saying what is wrong."""
     y = np.asarray(y)
     if y.dtype.kind == "c":
-        raise ValueError(f"{name} must hold real class labels; got complex numbers")
+        raise _error(f"{name} には実数のクラスのラベルを渡してください。複素数が入っています。",
+                     f"{name} must hold real class labels; got complex numbers")
     if y.dtype.kind == "O":
-        raise ValueError(f"{name} must hold integer class labels that fit in int64; got Python objects "
-                         "(numbers too large for int64, or mixed types)")
+        raise _error(f"{name} には int64 に収まる整数のクラスのラベルを渡してください。大きすぎる数か、"
+                     "種類の違う値が混ざっています。",
+                     f"{name} must hold integer class labels that fit in int64; got Python objects "
+                     "(numbers too large for int64, or mixed types)")
     if y.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array of class labels; got shape {y.shape}")
+        raise _error(f"{name} はクラスのラベルを並べた1次元の配列にしてください。形が {y.shape} です。"
+                     "確率の行列なら .argmax(axis=1) でラベルにします。",
+                     f"{name} must be a 1-D array of class labels; got shape {y.shape}")
     if y.size == 0:
-        raise ValueError(f"{name} is empty; pass at least one label")
+        raise _error(f"{name} が空です。ラベルを1つ以上渡してください。", f"{name} is empty; pass at least one label")
     if y.dtype.kind == "f":
         if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
-            raise ValueError(f"{name} must hold whole numbers (class indices such as 0..9); got non-integer values")
+            raise _error(f"{name} には整数 (0〜9 のようなクラスの番号) を渡してください。整数でない値が入っています。",
+                         f"{name} must hold whole numbers (class indices such as 0..9); got non-integer values")
     elif y.dtype.kind not in "iub":
-        raise ValueError(f"{name} must hold integer class labels; got dtype {y.dtype}")
+        raise _error(f"{name} には整数のクラスのラベルを渡してください。型が {y.dtype} です。",
+                     f"{name} must hold integer class labels; got dtype {y.dtype}")
     if y.dtype.kind == "u" and y.max() > np.iinfo(np.int64).max:
-        raise ValueError(f"{name} holds labels too large for int64 (largest {y.max()}); class labels are 0..9")
+        raise _error(f"{name} のラベルが int64 に収まりません (最大 {y.max()})。クラスのラベルは 0〜9 です。",
+                     f"{name} holds labels too large for int64 (largest {y.max()}); class labels are 0..9")
     if y.dtype.kind == "f" and np.abs(y).max() >= 2.0 ** 63:
-        raise ValueError(f"{name} holds labels too large for int64; class labels are 0..9")
+        raise _error(f"{name} のラベルが int64 に収まりません。クラスのラベルは 0〜9 です。",
+                     f"{name} holds labels too large for int64; class labels are 0..9")
     return y.astype(np.int64)
 
 
@@ -64,10 +78,10 @@ def to_categorical(y, num_classes=10):
     """
     y = _as_label_array(y, "y")
     if y.min() < 0 or y.max() >= num_classes:
-        raise ValueError(
-            f"labels must lie in 0..{num_classes - 1}; got values from {y.min()} to {y.max()} "
-            f"(pass num_classes= if you have more classes)"
-        )
+        raise _error(f"ラベルは 0〜{num_classes - 1} の範囲にしてください。{y.min()} から {y.max()} までの値が"
+                     "入っています (クラスがもっと多いなら num_classes= を渡します)。",
+                     f"labels must lie in 0..{num_classes - 1}; got values from {y.min()} to {y.max()} "
+                     f"(pass num_classes= if you have more classes)")
     Y = np.zeros((len(y), num_classes), dtype=np.float32)
     Y[np.arange(len(y)), y] = 1.0
     return Y
@@ -86,10 +100,10 @@ def calculate_accuracy(y_true, y_pred):
     y_true = _as_label_array(y_true, "y_true")
     y_pred = _as_label_array(y_pred, "y_pred")
     if len(y_true) != len(y_pred):
-        raise ValueError(
-            f"y_true and y_pred must have the same length; got {len(y_true)} and {len(y_pred)} "
-            "(did you pass one-hot rows instead of labels? use .argmax(axis=...))"
-        )
+        raise _error(f"y_true と y_pred の長さをそろえてください。{len(y_true)} と {len(y_pred)} です"
+                     "(ラベルの代わりに確率の行列を渡していませんか。.argmax(axis=...) でラベルにします)。",
+                     f"y_true and y_pred must have the same length; got {len(y_true)} and {len(y_pred)} "
+                     "(did you pass one-hot rows instead of labels? use .argmax(axis=...))")
     return float(np.mean(y_true == y_pred))
 
 
@@ -109,14 +123,19 @@ def plot_confusion_matrix(C, labels, ax=None, title="Confusion matrix"):
     C = np.asarray(C)
     labels = list(labels)
     if C.ndim != 2 or C.shape[0] != C.shape[1] or C.size == 0:
-        raise ValueError(f"C must be a non-empty square matrix of counts; got shape {C.shape}")
+        raise _error(f"C は空でない正方行列 (混同行列) にしてください。形が {C.shape} です。",
+                     f"C must be a non-empty square matrix of counts; got shape {C.shape}")
     if C.dtype.kind not in "iub":
         if C.dtype.kind != "f" or not np.all(np.isfinite(C)) or not np.all(C == np.round(C)):
-            raise ValueError(f"C must hold whole-number counts (what confusion_matrix returns); got dtype {C.dtype} "
-                             "with non-integer, NaN or complex values")
+            raise _error("C には個数 (confusion_matrix が返す整数) を渡してください。整数でない値、NaN か複素数が"
+                         "入っています。",
+                         f"C must hold whole-number counts (what confusion_matrix returns); got dtype {C.dtype} "
+                         "with non-integer, NaN or complex values")
         C = C.astype(np.int64)
     if len(labels) != C.shape[0]:
-        raise ValueError(f"labels has {len(labels)} names but C is {C.shape[0]}x{C.shape[1]}; pass one name per row")
+        raise _error(f"labels の名前は {len(labels)} 個ですが、C は {C.shape[0]}x{C.shape[1]} です。行ごとに1つの名前を"
+                     "渡してください。",
+                     f"labels has {len(labels)} names but C is {C.shape[0]}x{C.shape[1]}; pass one name per row")
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 4))
     sns.heatmap(C, annot=True, fmt="d", cmap="Blues", cbar=False, square=True,
@@ -142,19 +161,26 @@ def get_image_tile(X, width=10, height=10, scale=2):
     """
     X = np.asarray(X)
     if X.dtype.kind not in "uif" and X.dtype != np.bool_:
-        raise ValueError(f"X must hold real pixel values (uint8 or floats in [0, 1]); got dtype {X.dtype}")
+        raise _error(f"X には画素の値 (uint8 か 0〜1 の小数) を渡してください。型が {X.dtype} です。",
+                     f"X must hold real pixel values (uint8 or floats in [0, 1]); got dtype {X.dtype}")
     if width < 1 or height < 1 or scale < 1:
-        raise ValueError(f"width, height and scale must be at least 1; got {width}, {height}, {scale}")
+        raise _error(f"width、height、scale は 1 以上にしてください。{width}、{height}、{scale} です。",
+                     f"width, height and scale must be at least 1; got {width}, {height}, {scale}")
     if X.ndim == 2 and X.shape[1] == 784:
         X = X.reshape(-1, 28, 28)
     if X.ndim != 3 or X.shape[1:] != (28, 28):
-        raise ValueError(f"X must hold 28x28 images, shape (n, 784) or (n, 28, 28); got shape {X.shape}")
+        raise _error(f"X には 28x28 の画像を、形 (n, 784) か (n, 28, 28) で渡してください。形が {X.shape} です。",
+                     f"X must hold 28x28 images, shape (n, 784) or (n, 28, 28); got shape {X.shape}")
     n = width * height
     if len(X) < n:
-        raise ValueError(f"a {width}x{height} tile needs {n} images but X has {len(X)}; use a smaller width or height")
+        raise _error(f"{width}x{height} に並べるには {n} 枚の画像が要りますが、X には {len(X)} 枚しかありません。"
+                     "width か height を小さくしてください。",
+                     f"a {width}x{height} tile needs {n} images but X has {len(X)}; use a smaller width or height")
     if X.dtype.kind == "f" and not np.all(np.isfinite(X[:n])):
-        raise ValueError("X holds NaN or infinite values (the weights of a network that diverged? try a smaller "
-                         "learning rate); pass finite pixel values")
+        raise _error("X に NaN か無限大が入っています (発散したネットワークの重みでしょうか。学習率を小さくして"
+                     "みてください)。有限の値を渡してください。",
+                     "X holds NaN or infinite values (the weights of a network that diverged? try a smaller "
+                     "learning rate); pass finite pixel values")
     if X.dtype != np.uint8:
         X = np.clip(np.asarray(X[:n], dtype=np.float64) * 255.0, 0, 255).round().astype(np.uint8)
     tile = X[:n].reshape(height, width, 28, 28).transpose(0, 2, 1, 3).reshape(height * 28, width * 28)

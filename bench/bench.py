@@ -31,16 +31,18 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
+import nbrun
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "mnist_mlp.ipynb"
 
 
 def notebook_namespace():
-    """Run the notebook's code cells before the training cell (live plot off); return their namespace and the
-    training cell's compiled code."""
-    os.environ["MNIST_MLP_LIVE_PLOT"] = "0"
+    """Run the notebook's code cells before the training cell (live plot off, injected as nbrun does); return
+    their namespace and the training cell's compiled code."""
     os.environ.setdefault("MPLBACKEND", "Agg")
-    cells = [c for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
+    nb = nbrun.inject_parameters(nbformat.read(NOTEBOOK, as_version=4), {"live_plot": False})
+    cells = [c for c in nb.cells if c.cell_type == "code"]
     namespace = {"__name__": "__main__"}
     for cell in cells:
         source = "\n".join(line for line in cell.source.split("\n") if not line.startswith("%"))
@@ -126,17 +128,10 @@ def training_gflop(ns):
 
 def time_train_cell_with_live_plot():
     """Run the notebook up to its training cell in a Jupyter kernel, live plot on; return that cell's seconds."""
-    from nbclient import NotebookClient
-
     nb = nbformat.read(NOTEBOOK, as_version=4)
     ids = [c.get("id") for c in nb.cells]
     nb.cells = nb.cells[: ids.index("train") + 1]  # the sections after it are not what this measures
-    os.environ["MNIST_MLP_LIVE_PLOT"] = "1"  # the kernel inherits this process's environment
-    try:
-        NotebookClient(nb, timeout=900, kernel_name="python3", record_timing=True,
-                       resources={"metadata": {"path": str(ROOT)}}).execute()
-    finally:
-        os.environ["MNIST_MLP_LIVE_PLOT"] = "0"
+    nb = nbrun.run_notebook(nb, timeout=900)
     timing = next(c for c in nb.cells if c.get("id") == "train").metadata["execution"]
     start = np.datetime64(timing["iopub.execute_input"].rstrip("Z"))
     end = np.datetime64(timing["shell.execute_reply"].rstrip("Z"))

@@ -218,3 +218,19 @@ def test_progress_says_the_time_left():
 def test_progress_rejects_a_total_that_is_not_a_positive_count(total):
     with pytest.raises(ValueError, match="total must be a whole number of steps"):
         utils.Progress(total)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: utils.to_categorical([0, 12]),
+    lambda: utils.to_categorical(np.ones((3, 10))),
+    lambda: utils.calculate_accuracy([1, 2, 3], np.ones((3, 10))),
+    lambda: utils.calculate_accuracy([1, 2, 3], [1, 2]),
+    lambda: utils.plot_confusion_matrix(np.ones((3, 2)), range(3)),
+    lambda: utils.get_image_tile(np.zeros((5, 784)), width=10, height=10),
+    lambda: utils.get_image_tile(np.full((100, 784), np.nan)),
+])
+def test_errors_a_learner_can_meet_come_japanese_first(call):
+    with pytest.raises(ValueError) as error:
+        call()
+    japanese, english = str(error.value).split("\n")
+    assert re.search(r"[\u3040-\u30ff]", japanese) and not re.search(r"[\u3040-\u30ff]", english)
