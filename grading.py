@@ -53,6 +53,7 @@ BLANK_CELLS = {"functions": ("functions", ["def softmax(", "def dsigmoid_du("]),
                "test": ("test-predict", ["Y_hat =", "testacc ="])}
 CHECK_CELLS = ("functions-answer-check", "functions-check", "inference-answer-check", "inference-check",
                "train-answer-check", "test-answer-check")
+DISPLAY_CELLS = ("image-tile", "accuracy-curves", "training-numbers", "valid-confusion", "test-confusion")  # not run
 SMALL = {"n_train": 10000, "n_valid": 2000}
 RESULT = "GRADING-RESULT "
 LINE_SECONDS = 10  # a judged line that runs longer is an error
@@ -106,13 +107,13 @@ def checks_changed(nb, handout):
 
 
 def executable(handout, cells, parameters):
-    """The handout with the student's four cells put in, its checks left out, and a last cell that reports the
-    test accuracy of the student's trained weights (computed by the grader's forward pass)."""
+    """The handout with the student's four cells put in, its checks and figures left out, and a last cell that
+    reports the test accuracy of the student's trained weights (computed by the grader's forward pass)."""
     nb = nbformat.from_dict(json.loads(json.dumps(handout)))
     ids = {cell_id: key for key, (cell_id, _) in BLANK_CELLS.items()}
     kept = []
     for cell in nb.cells:
-        if cell.get("id") in CHECK_CELLS or cell.get("id") == "colab-utils":
+        if cell.get("id") in (*CHECK_CELLS, *DISPLAY_CELLS, "colab-utils"):
             continue
         if cell.get("id") in ids and cells[ids[cell.id]] is not None:
             cell.source = cells[ids[cell.id]]
