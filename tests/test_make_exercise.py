@@ -6,7 +6,18 @@ import nbformat
 import pytest
 
 from helpers import NOTEBOOK, ROOT
-from scripts.make_exercise import BLANK, EXERCISE, HANDOUT_WORDING, blank_out, main, make_exercise, render
+from scripts.make_exercise import (
+    BLANK,
+    EXERCISE,
+    HANDOUT_WORDING,
+    NO_HINTS_LINE,
+    TRIMMED_CELLS,
+    blank_out,
+    bound_names,
+    main,
+    make_exercise,
+    render,
+)
 
 # The course's 24 blanks (../shared/seed/lecture5_practice_exercise.txt), cell by cell, in order.
 SEED_BLANKS = [
@@ -57,6 +68,14 @@ def test_every_other_line_is_the_solutions_and_the_solution_lines_fill_the_blank
             assert exe.source == expected
             continue
         assert exe.outputs == [] and exe.execution_count is None
+        if sol.id in TRIMMED_CELLS:  # the lines only "Going further" uses are left out, nothing else
+            lines, kept = sol.source.split("\n"), [line for line in exe.source.split("\n") if line.strip()]
+            dropped = [line for line in lines if line not in kept and line.strip()]
+            assert [line for line in lines if line.strip() and line not in dropped] == kept
+            handout = "\n".join(c.source for c in exercise.cells if c.id != sol.id)
+            assert dropped and all(not re.search(rf"\b{name}\b", handout) for line in dropped
+                                   for name in bound_names(line)), dropped
+            continue
         exe_lines = exe.source.split("\n")
         _, taken = blank_out(sol.source, sol.metadata.get("exercise_blanks", []))
         blanked = dict(taken)
@@ -104,3 +123,16 @@ def test_every_handout_wording_change_applies(pair):
     assert all(solution_text in text for solution_text, _ in HANDOUT_WORDING), "a wording the solution lost"
     handout = "".join(c.source for c in exercise.cells if c.cell_type == "markdown")
     assert "here each is filled" not in handout and "names it and the likely mistake" in handout
+
+
+def test_the_handout_hides_the_backprop_equations_in_a_hint_and_no_hints_leaves_them_out(pair):
+    _, exercise = pair
+    heading = next(c.source for c in exercise.cells if c.id == "train-heading")
+    visible, hint = heading.split("<details>")[0], heading.split("<details>")[1].split("</details>")[0]
+    for equation in (r"\Delta_3 = Y - D", r"\Delta_2 = (W_3^\top \Delta_3)", r"\Delta_3 Z_2^\top", r"\Delta_2 X^\top"):
+        assert equation in hint and equation not in visible
+    assert "<summary>ヒント" in heading and "(256, 784), (256, 1)" in visible and r"U_2 = W_2 X + b_2" in visible
+    bare = make_exercise(nbformat.read(NOTEBOOK, as_version=4), hints=False)
+    text = "\n".join(c.source for c in bare.cells)
+    assert "<details>" not in text and r"\Delta_3 = Y - D" not in text and NO_HINTS_LINE in text
+    assert [c.id for c in bare.cells] == [c.id for c in exercise.cells]
