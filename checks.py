@@ -864,8 +864,8 @@ def _report(what, rows, verdicts):
     if v.status == "empty":
         ja = [f"{label}{f' ({v.lineno}行目)' if v.lineno else ''}がまだ埋まっていません。", *v.ja[1:]]
     else:
-        state = "違います" if v.status == "wrong" else "でエラーが出ました"
-        ja = [f"{label}が{state}" + (f" ({_where(v)})。" if v.lineno else "。"), *v.ja]
+        state = "が違います" if v.status == "wrong" else "でエラーが出ました"
+        ja = [f"{label}{state}" + (f" ({_where(v)})。" if v.lineno else "。"), *v.ja]
     if rows == FUNCTION_ROWS:
         marks = {"ok": "○", "wrong": "✗", "empty": "空欄", "error": "エラー"}
         ja += ["", "4つの関数を、ほかの関数は正しいものにして、1つずつ小さな入力で確かめた結果です:",

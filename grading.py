@@ -222,11 +222,12 @@ def run_worker(data, mnist, parameters, timeout, memory_mb):
                    str(timeout), json.dumps(parameters)]
         process = subprocess.Popen(command, cwd=work, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, preexec_fn=_limits(memory_mb), start_new_session=True)
+        backstop = 3 * timeout + 120  # each cell has `timeout`; this ends a process that ignores it
         try:
-            out, err = process.communicate(data, timeout=timeout + 60)
+            out, err = process.communicate(data, timeout=backstop)
         except subprocess.TimeoutExpired:
             _kill(process)
-            return {"problem": f"time limit: still running after {timeout + 60:.0f} s"}
+            return {"problem": f"time limit: still running after {backstop:.0f} s"}
         finally:
             _kill(process)
         text = out.decode("utf-8", "replace")
@@ -422,7 +423,7 @@ def main(argv=None):
     parser.add_argument("class_path", metavar="CLASS", help="a folder or a .zip of the class's notebooks")
     parser.add_argument("--out", required=True, metavar="REPORT", help="a new folder for the report")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="notebooks graded at once")
-    parser.add_argument("--timeout", type=float, default=300, help="seconds a notebook may run (default 300)")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds each cell may run (default 300)")
     parser.add_argument("--memory", type=int, default=3000, help="memory cap per notebook in MB (default 3000)")
     parser.add_argument("--small", action="store_true", help="train on 10,000 digits instead of the course's 50,000")
     parser.add_argument("--data", type=Path, help="a folder with mnist.npz (default: the notebook's cache)")

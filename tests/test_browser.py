@@ -94,10 +94,9 @@ def server(request, tmp_path):
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "MPLBACKEND": "module://matplotlib_inline.backend_inline",
            "MNIST_DATA_HOME": str(FULL_DATA if full else SAMPLE_DIR)}
     # the course's split on the full MNIST (101 frames of the live plot, one per 50 batches, over about 6 s); the
-    # sample's 4,000 training digits give 11 frames
-    sizes = {} if full else {"n_train": 4000, "n_valid": 1000}
-    nb = nbrun.inject_parameters(nbformat.read(NOTEBOOK, as_version=4),
-                                 {**sizes, "experiment_epochs": 1, "best_epochs": 2})
+    # sample's 2,000 training digits give one frame an epoch
+    small = {"experiment_epochs": 1, "best_epochs": 2} if full else nbrun.SAMPLE
+    nb = nbrun.inject_parameters(nbformat.read(NOTEBOOK, as_version=4), small)
     nbformat.write(nb, work / NOTEBOOK.name)
     port = free_port()
     log = open(tmp_path / "server.log", "w")

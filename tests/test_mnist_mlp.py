@@ -229,4 +229,4 @@ def test_the_handout_is_mostly_japanese():
     text = "\n".join(prose(c.source) for c in nb.cells if c.cell_type == "markdown")
     japanese = len(JAPANESE.findall(text))
     english_words = len(re.findall(r"[A-Za-z]+(?:['-][A-Za-z]+)*", text))
-    assert japanese >= 1.5 * english_words, (japanese, english_words)  # measured: 2347 characters, 430 words
+    assert japanese >= 1.5 * english_words, (japanese, english_words)  # measured: 2604 characters, 468 words
