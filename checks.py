@@ -415,7 +415,7 @@ def _run_lines(source, rows, ns, ref, shapes_ns=None):
         targets = [name for name in _assigned(statement) if name in rows and name not in verdicts]
         code = compile(ast.Module([statement], type_ignores=[]), "<your line>", "exec")
         number = statement.lineno
-        text = source_lines[number - 1].split("#")[0].strip() if number <= len(source_lines) else ""
+        text = _statement_text(source_lines, number, statement.end_lineno)
         raised = _exec(code, ns)
         if isinstance(raised, _Broken):
             raised = SyntaxError(broken[number][1].split(": ", 1)[1])
@@ -430,6 +430,11 @@ def _run_lines(source, rows, ns, ref, shapes_ns=None):
             if shapes_ns is not None and _spec(name):
                 shapes_ns[name] = np.zeros(tuple(NOTEBOOK.get(c, 1) for c in _spec(name)), dtype=np.float32)
     return verdicts
+
+
+def _statement_text(lines, first, last):
+    """The learner's statement as written (a wrapped one whole), comments left out."""
+    return "\n".join(line.split("#")[0].rstrip() for line in lines[first - 1:last]).strip()
 
 
 def _exec(code, namespace):
@@ -752,7 +757,7 @@ def _return_line(source, name):
     if not returns:
         return "", 0
     number = returns[-1].lineno
-    return source.split("\n")[number - 1].split("#")[0].strip(), number
+    return _statement_text(source.split("\n"), number, returns[-1].end_lineno), number
 
 
 def _test_reference():

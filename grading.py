@@ -27,6 +27,7 @@ import json
 import os
 import re
 import resource
+import secrets
 import shutil
 import signal
 import subprocess
@@ -139,6 +140,7 @@ def _line_alarm(signum, frame):
 def grade_notebook(data, handout, parameters, timeout):
     """The row and feedback of one submission (bytes), graded in this process's folder."""
     result = {"problem": "", "notes": [], "checks_changed": False, "test_accuracy": "", "verdicts": {}}
+    text = data.decode("utf-8", "replace")
     try:
         nb = nbformat.reads(data.decode("utf-8"), as_version=4)
     except Exception as e:
@@ -153,11 +155,13 @@ def grade_notebook(data, handout, parameters, timeout):
         result["notes"].append("セルの順番が入れ替わっていました。配布した順番で採点しました。 / "
                                "The cells were reordered; graded in the handout's order.")
     result["checks_changed"] = checks_changed(nb, handout)
+    checks.HINTS = "checks.HINTS = False" not in text  # a handout made with --no-hints: no hint to point to
     signal.signal(signal.SIGALRM, _line_alarm)
     checks.LINE_SECONDS = LINE_SECONDS
     verdicts = checks.judge_notebook(cells)
     result["verdicts"] = {name: {"status": v.status, "ja": v.ja, "en": v.en, "line": v.line, "lineno": v.lineno,
                                  "mistake": v.mistake} for name, v in verdicts.items()}
+    unfinished = [name for name, v in verdicts.items() if v.status in ("empty", "error")]
     if cells["training"] is None:
         result["notes"].append("学習のセルがないので、テストデータの正解率は測れません。 / "
                                "No training cell: no test accuracy.")
@@ -175,19 +179,28 @@ def grade_notebook(data, handout, parameters, timeout):
         accuracy = json.loads(printed.split(RESULT, 1)[1].split("\n")[0])["test_accuracy"]
         result["test_accuracy"] = f"{accuracy:.4f}"
     elif failed:
-        result["notes"].append(f"ノートブックを実行すると、セル {failed[0]} でエラーが出ました: {failed[1][:300]} / "
-                               f"Running the notebook, cell {failed[0]} raised {failed[1][:300]}")
+        if unfinished:
+            result["notes"].append("空欄か、エラーになる行が残っているため、学習を最後まで実行できませんでした。 / "
+                                   "A blank left or a line that raises stopped the training.")
+        else:
+            result["notes"].append(f"ノートブックを実行すると、セル {failed[0]} でエラーが出ました: "
+                                   f"{failed[1][:300]} / "
+                                   f"Running the notebook, cell {failed[0]} raised {failed[1][:300]}")
+        reason = "blanks left or lines that raise" if unfinished else f"cell {failed[0]} raised {failed[1][:120]}"
+        result["problem"] = result["problem"] or f"not trained: {reason}; no test accuracy"
     return result
 
 
 def worker(argv):
-    """python grading.py --worker DATA TIMEOUT PARAMETERS: grade the notebook on stdin; print the result."""
+    """python grading.py --worker DATA TIMEOUT PARAMETERS: grade the notebook on stdin (after a first line, the
+    token that marks the result); print the result."""
     data_file, timeout, parameters = Path(argv[0]), float(argv[1]), json.loads(argv[2])
     handout = nbformat.read(Path(__file__).resolve().parent / HANDOUT.name, as_version=4)
+    token = sys.stdin.buffer.readline().strip().decode()
     notebook = sys.stdin.buffer.read()
     os.environ["MNIST_DATA_HOME"] = str(data_file.parent)
     result = grade_notebook(notebook, handout, parameters, timeout)
-    sys.stdout.write("\n" + RESULT + json.dumps(result, ensure_ascii=False) + "\n")
+    sys.stdout.write(f"\n{RESULT}{token} " + json.dumps(result, ensure_ascii=False) + "\n")
     sys.stdout.flush()
 
 
@@ -223,17 +236,19 @@ def run_worker(data, mnist, parameters, timeout, memory_mb):
         process = subprocess.Popen(command, cwd=work, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, preexec_fn=_limits(memory_mb), start_new_session=True)
         backstop = 3 * timeout + 120  # each cell has `timeout`; this ends a process that ignores it
+        token = secrets.token_hex(16)  # a result line without it was not written by the grader
         try:
-            out, err = process.communicate(data, timeout=backstop)
+            out, err = process.communicate(token.encode() + b"\n" + data, timeout=backstop)
         except subprocess.TimeoutExpired:
             _kill(process)
             return {"problem": f"time limit: still running after {backstop:.0f} s"}
         finally:
             _kill(process)
         text = out.decode("utf-8", "replace")
-        if RESULT in text:
+        marker = f"{RESULT}{token} "
+        if marker in text:
             try:
-                return json.loads(text.rsplit(RESULT, 1)[1].split("\n")[0])
+                return json.loads(text.split(marker, 1)[1].split("\n")[0])
             except json.JSONDecodeError:
                 pass
         code = process.returncode
@@ -266,14 +281,19 @@ def grade_class(class_path, out, jobs=2, timeout=300, memory_mb=3000, parameters
 
     parameters: settings injected into each run (the course's split when None; SMALL is --small)."""
     out, class_path = Path(out).resolve(), Path(class_path).resolve()
-    if out.exists() and any(out.iterdir()):
-        raise GradingError(f"{out} already exists and is not empty: give a new folder for the report")
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise GradingError(f"{out} already exists and is not an empty folder: give a new folder for the report")
     if class_path.is_dir() and (out == class_path or class_path in out.parents):
         raise GradingError(f"the report must not go inside the class folder {class_path}: give a folder outside it")
-    mnist = Path(mnist) if mnist else _find_mnist()
+    if jobs < 1 or timeout <= 0 or memory_mb < 500:
+        raise GradingError(f"-j must be at least 1, --timeout above 0 and --memory at least 500 MB; got {jobs}, "
+                           f"{timeout}, {memory_mb}")
     found = submissions(class_path)
     if not found:
         raise GradingError(f"no .ipynb file in {class_path}")
+    mnist = Path(mnist) if mnist else _find_mnist()
+    if not mnist.is_file():
+        raise GradingError(f"{mnist} does not exist: give --data the folder that holds mnist.npz")
     parameters = parameters or {}
     results = {}
     start = time.monotonic()
@@ -283,12 +303,14 @@ def grade_class(class_path, out, jobs=2, timeout=300, memory_mb=3000, parameters
             results[futures[future]] = future.result()
             progress(f"{len(results)}/{len(found)} graded ({time.monotonic() - start:.0f} s): {futures[future]}")
     rows = [row(name, results[name]) for name, _ in found]
-    staging = Path(tempfile.mkdtemp(prefix=".grading-", dir=out.parent if out.parent.exists() else None))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".grading-", dir=out.parent))  # beside REPORT: the rename cannot fail
+    settings = {"split": parameters or "the course's (50,000 / 10,000 / 10,000)", "data": str(mnist),
+                "date": time.strftime("%Y-%m-%d %H:%M")}
     try:
-        write_report(staging, rows, {name: results[name] for name, _ in found}, time.monotonic() - start)
+        write_report(staging, rows, {name: results[name] for name, _ in found}, time.monotonic() - start, settings)
         if out.exists():
             out.rmdir()
-        out.parent.mkdir(parents=True, exist_ok=True)
         staging.rename(out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -301,8 +323,8 @@ def _find_mnist():
     for folder in (os.environ.get("MNIST_DATA_HOME"), mnist_data.default_cache_dir()):
         if folder and (Path(folder) / "mnist.npz").exists():
             return Path(folder) / "mnist.npz"
-    raise GradingError("MNIST is not on this computer yet: run the notebook once (it downloads MNIST into the cache), "
-                       "or give --data FOLDER with mnist.npz")
+    raise GradingError("MNIST is not on this computer yet: run python -c 'import mnist_data; mnist_data.load_mnist()' "
+                       "once (it downloads MNIST into the cache), or give --data FOLDER with mnist.npz")
 
 
 # --------------------------------------------------------------------------------------
@@ -322,64 +344,92 @@ def _page(title, body):
 
 
 def feedback_name(index, submission):
-    return f"{index:03d}-{re.sub(r'[^A-Za-z0-9._-]+', '_', submission)[:60]}.html"
+    """NNN-<the submission's folders and name>.html: Japanese names kept, the handout's own name dropped."""
+    name = re.sub(r"(^|/)mnist_mlp_exercise(_no_hints)?\.ipynb$", "", submission).removesuffix(".ipynb")
+    slug = re.sub(r"[^\w.-]+", "_", name).strip("_")[:80] or "notebook"
+    return f"{index:03d}-{slug}.html"
 
 
-def feedback_page(submission, result):
+HEADLINE = {"wrong": "の行が違います", "error": "の行でエラーが出ました", "empty": "の行がまだ埋まっていません"}
+
+
+def _settings_line(settings):
+    return (f"<p class=\"settings\">採点の設定 / settings: split {settings['split']}, data {settings['data']}, "
+            f"{settings['date']}</p>")
+
+
+def feedback_page(submission, result, settings):
     e = html.escape
     parts = [f"<h1>答え合わせ / Feedback: {e(submission)}</h1>"]
     if result.get("problem"):
-        parts.append(f"<p><strong>採点できませんでした / Not graded:</strong> {e(result['problem'])}</p>")
+        parts.append(f"<p><strong>問題 / problem:</strong> {e(result['problem'])}</p>")
     for note in result.get("notes", []):
         parts.append(f"<p>{e(note)}</p>")
     if result.get("test_accuracy"):
-        parts.append(f"<p>テストデータの正解率 / test accuracy: <strong>{e(result['test_accuracy'])}</strong></p>")
+        parts.append(f"<p>学習したネットワークのテストデータでの正解率 (採点側の順伝播で計算) / test accuracy of the "
+                     f"trained network, computed by the grader: <strong>{e(result['test_accuracy'])}</strong></p>")
     verdicts = result.get("verdicts") or {}
     if verdicts:
         right = sum(v["status"] == "ok" for v in verdicts.values())
-        parts.append(f"<p>{right} / {len(verdicts)} の空欄が正しいです。 / "
+        parts.append(f"<p>24 個の空欄のうち {right} 個が正しいです。 / "
                      f"{right} of {len(verdicts)} blanks are right.</p>")
+        ordered = sorted(verdicts.items(), key=lambda item: item[1]["status"] == "ok")  # what to fix comes first
         parts.append("<table><tr><th>空欄 / blank</th><th>判定 / verdict</th><th>あなたの行 / your line</th>"
                      "<th>説明 / explanation</th></tr>")
-        for column, v in verdicts.items():
-            explanation = "<br>".join(e(t) for t in v["ja"]) + ("<br><i>" + "<br>".join(e(t) for t in v["en"]) + "</i>"
-                                                                 if v["en"] else "")
+        for column, v in ordered:
+            ja = ([f"{column.split('.')[-1]} {HEADLINE[v['status']]}。"] if v["status"] in HEADLINE else []) + v["ja"]
+            explanation = "<br>".join(e(t) for t in ja)
+            if v["en"]:
+                explanation += "<br><i lang=\"en\">" + "<br>".join(e(t) for t in v["en"]) + "</i>"
             parts.append(f"<tr class=\"{v['status']}\"><td><code>{e(column)}</code></td>"
-                         f"<td>{STATUS_JA[v['status']]} / {v['status']}</td><td><code>{e(v['line'])}</code></td>"
+                         f"<td>{STATUS_JA[v['status']]} / {v['status']}</td><td><pre>{e(v['line'])}</pre></td>"
                          f"<td>{explanation}</td></tr>")
         parts.append("</table>")
     if result.get("checks_changed"):
         parts.append("<p>答え合わせのセルが書き換えられているか、消されていました。採点には配布したチェックを使いました。"
                      " / A check cell was edited or removed; the grader used its own checks.</p>")
+    parts.append(_settings_line(settings))
     return _page(f"Feedback: {submission}", "\n".join(parts))
 
 
-def class_page(rows, results, seconds):
+def _mistake(v):
+    """A blank's verdict as the class page counts it: the named mistake, Japanese first."""
+    if v["mistake"] in ("", "another mistake"):
+        return "式と違う値 / another wrong value"
+    return f"{v['ja'][0]} / {v['mistake']}"
+
+
+def class_page(rows, results, seconds, settings):
     e = html.escape
-    graded = [r for r in rows if results[r["submission"]].get("verdicts")]
-    counts = {c: sum(r[c] == "ok" for r in graded) for c in checks.COLUMNS}
-    chart = _chart(counts, len(graded))
-    parts = [f"<h1>クラスの結果 / Class results</h1><p>{len(rows)} 件のノートブック、{len(graded)} 件を採点しました"
-             f" ({seconds:.0f} 秒)。 / {len(rows)} notebooks, {len(graded)} graded in {seconds:.0f} s.</p>",
+    judged = [r for r in rows if results[r["submission"]].get("verdicts")]
+    trained = [r for r in rows if r["test_accuracy"]]
+    counts = {c: sum(r[c] == "ok" for r in judged) for c in checks.COLUMNS}
+    chart = _chart(counts, len(judged))
+    parts = [f"<h1>クラスの結果 / Class results</h1><p>ノートブック {len(rows)} 件のうち、{len(judged)} 件の空欄を"
+             f"判定し、{len(trained)} 件の学習が最後まで進みました ({seconds:.0f} 秒)。 / {len(rows)} notebooks: "
+             f"{len(judged)} judged, {len(trained)} trained to the end, in {seconds:.0f} s.</p>",
              f"<img src=\"data:image/png;base64,{chart}\" alt=\"各空欄を正しく書いた学生の数 / students right in each "
-             f"blank, out of {len(graded)}\">",
-             "<table><tr><th>空欄 / blank</th><th>正しい / right</th>"
-             "<th>いちばん多い間違い / most common mistake</th></tr>"]
+             f"blank, out of {len(judged)}\">",
+             "<table><tr><th>空欄 / blank</th><th>正しい / right</th><th>違う / wrong</th><th>エラー / error</th>"
+             "<th>空欄のまま / empty</th><th>いちばん多い間違い / most common mistake</th></tr>"]
     for column in checks.COLUMNS:
-        verdicts = [results[r["submission"]]["verdicts"][column] for r in graded if r[column] != "ok"]
-        mistakes = collections.Counter(f"{(v['ja'] or [''])[-1]} / {v['mistake'] or v['status']}" for v in verdicts)
+        statuses = collections.Counter(r[column] for r in judged)
+        mistakes = collections.Counter(_mistake(results[r["submission"]]["verdicts"][column]) for r in judged
+                                       if r[column] in ("wrong", "error"))
         common = mistakes.most_common(1)
         text = f"{e(common[0][0])} ({common[0][1]})" if common else ""
-        parts.append(f"<tr><td><code>{e(column)}</code></td><td>{counts[column]} / {len(graded)}</td>"
+        parts.append(f"<tr><td><code>{e(column)}</code></td><td>{statuses['ok']} / {len(judged)}</td>"
+                     f"<td>{statuses['wrong']}</td><td>{statuses['error']}</td><td>{statuses['empty']}</td>"
                      f"<td>{text}</td></tr>")
     parts.append("</table><h2>学生ごと / Students</h2><table><tr><th>提出 / submission</th><th>正しい空欄 / right</th>"
-                 "<th>正解率 / test accuracy</th><th>問題 / problem</th></tr>")
+                 "<th>正解率 / test accuracy</th><th>チェックの変更 / checks changed</th><th>問題 / problem</th></tr>")
     for index, r in enumerate(rows, 1):
         right = sum(r[c] == "ok" for c in checks.COLUMNS)
         link = f"feedback/{feedback_name(index, r['submission'])}"
         parts.append(f"<tr><td><a href=\"{e(link)}\">{e(r['submission'])}</a></td><td>{right} / 24</td>"
-                     f"<td>{e(r['test_accuracy'])}</td><td>{e(r['problem'])}</td></tr>")
+                     f"<td>{e(r['test_accuracy'])}</td><td>{e(r['checks_changed'])}</td><td>{e(r['problem'])}</td></tr>")
     parts.append("</table>")
+    parts.append(_settings_line(settings))
     return _page("Class results", "\n".join(parts))
 
 
@@ -402,16 +452,17 @@ def _chart(counts, total):
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def write_report(folder, rows, results, seconds):
-    with open(folder / "grades.csv", "w", newline="", encoding="utf-8") as f:
+def write_report(folder, rows, results, seconds, settings):
+    # UTF-8 with a byte-order mark: Excel on a Japanese Windows then reads the names right
+    with open(folder / "grades.csv", "w", newline="", encoding="utf-8-sig") as f:
         writer = csv.DictWriter(f, fieldnames=COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
     (folder / "feedback").mkdir()
     for index, r in enumerate(rows, 1):
-        page = feedback_page(r["submission"], results[r["submission"]])
+        page = feedback_page(r["submission"], results[r["submission"]], settings)
         (folder / "feedback" / feedback_name(index, r["submission"])).write_text(page, encoding="utf-8")
-    (folder / "index.html").write_text(class_page(rows, results, seconds), encoding="utf-8")
+    (folder / "index.html").write_text(class_page(rows, results, seconds, settings), encoding="utf-8")
 
 
 def main(argv=None):
@@ -422,11 +473,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m grading", description=__doc__.split("\n")[0])
     parser.add_argument("class_path", metavar="CLASS", help="a folder or a .zip of the class's notebooks")
     parser.add_argument("--out", required=True, metavar="REPORT", help="a new folder for the report")
-    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="notebooks graded at once")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                        help="notebooks graded at once (default: the CPU count; each may use 2 x --memory)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds each cell may run (default 300)")
     parser.add_argument("--memory", type=int, default=3000, help="memory cap per notebook in MB (default 3000)")
     parser.add_argument("--small", action="store_true", help="train on 10,000 digits instead of the course's 50,000")
-    parser.add_argument("--data", type=Path, help="a folder with mnist.npz (default: the notebook's cache)")
+    parser.add_argument("--data", type=Path, metavar="FOLDER", help="a folder with mnist.npz (default: the cache)")
     args = parser.parse_args(argv)
     try:
         rows = grade_class(args.class_path, args.out, args.jobs, args.timeout, args.memory,

@@ -55,6 +55,8 @@ def make_class(folder):
     add = adder(folder, expected)
 
     add("alice/mnist_mlp_exercise.ipynb", filled_handout(), blanks=ALL_OK, accuracy=True)
+    add("山田太郎/mnist_mlp_exercise.ipynb", filled_handout(WRONG["dLdb_2 mean"]),
+        blanks=ALL_OK | {"training.dLdb_2": "wrong"}, accuracy=True)
     add("bob/handout.ipynb", filled_handout(WRONG["sigma' forgotten"]),
         blanks=ALL_OK | {"training.Delta_2": "wrong"}, accuracy=True)
     two = filled_handout(WRONG["bias missing"])
@@ -62,14 +64,15 @@ def make_class(folder):
     add("carol/two wrong lines.ipynb", two, blanks=ALL_OK | {"training.U_2": "wrong", "training.dLdW_3": "wrong"},
         accuracy=True)
     add("dave/crash.ipynb", filled_handout(WRONG["dLdb_3 without its column"]),
-        blanks=ALL_OK | {"training.dLdb_3": "wrong"}, accuracy=False)
+        blanks=ALL_OK | {"training.dLdb_3": "wrong"}, accuracy=False, problem="not trained: cell train raised")
     add("erin/inference.ipynb", filled_handout(WRONG["inference: U_3 crashes"]),
-        blanks=ALL_OK | {"inference.U_3": "error"}, accuracy=False)
+        blanks=ALL_OK | {"inference.U_3": "error"}, accuracy=False, problem="not trained: blanks left or lines")
     add("frank/empty.ipynb", nbformat.read(EXERCISE, as_version=4), blanks=dict.fromkeys(checks.COLUMNS, "empty"),
-        accuracy=False)
+        accuracy=False, problem="not trained: blanks left")
     add("ivan/memory.ipynb", with_cell(filled_handout(), "functions",
                                        lambda s: "hog = [bytearray(10**8) for _ in range(200)]\n" + s),
-        blanks=ALL_OK | dict.fromkeys(checks.FUNCTION_ROWS, "error"), accuracy=False)
+        blanks=ALL_OK | dict.fromkeys(checks.FUNCTION_ROWS, "error"), accuracy=False,
+        problem="not trained: blanks left or lines that raise")
     add("judy/kills.ipynb", with_cell(filled_handout(), "train",
                                       lambda s: "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n" + s),
         blanks=ALL_OK, accuracy=False, problem="the kernel died")
@@ -109,7 +112,7 @@ def graded(tmp_path_factory):
 
 
 def test_one_row_per_notebook_with_the_contracts_columns(graded):
-    with open(graded["out"] / "grades.csv", encoding="utf-8", newline="") as f:
+    with open(graded["out"] / "grades.csv", encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
         assert reader.fieldnames == ["submission", *checks.COLUMNS, "test_accuracy", "checks_changed", "problem"]
         rows = list(reader)
@@ -209,6 +212,19 @@ def test_bad_requests_get_a_clear_error_and_write_nothing(tmp_path):
         grading.grade_class(tmp_path / "class", tmp_path / "class" / "report", mnist=SAMPLE_DIR / "mnist.npz")
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "x").write_text("")
-    with pytest.raises(grading.GradingError, match="already exists and is not empty"):
+    with pytest.raises(grading.GradingError, match="already exists and is not an empty folder"):
         grading.grade_class(tmp_path / "class", tmp_path / "full", mnist=SAMPLE_DIR / "mnist.npz")
+    with pytest.raises(grading.GradingError, match="already exists and is not an empty folder"):
+        grading.grade_class(tmp_path / "class", tmp_path / "full" / "x", mnist=SAMPLE_DIR / "mnist.npz")
+    with pytest.raises(grading.GradingError, match="-j must be at least 1"):
+        grading.grade_class(tmp_path / "class", tmp_path / "r3", jobs=0, mnist=SAMPLE_DIR / "mnist.npz")
+    with pytest.raises(grading.GradingError, match=r"give --data the folder that holds mnist\.npz"):
+        grading.grade_class(tmp_path / "class", tmp_path / "r4", mnist=tmp_path / "nowhere" / "mnist.npz")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["class", "full"]
+
+
+def test_feedback_pages_are_named_after_the_student_and_record_the_settings(graded):
+    names = sorted(p.name for p in (graded["out"] / "feedback").glob("*.html"))
+    assert any(name.endswith("-山田太郎.html") for name in names) and any("-alice.html" in name for name in names)
+    page = (graded["out"] / "index.html").read_text(encoding="utf-8")
+    assert "split {&#x27;n_train&#x27;: 2000, &#x27;n_valid&#x27;: 500}" in page and "mnist.npz" in page
