@@ -126,7 +126,7 @@ def executable(handout, cells, parameters):
               "with np.errstate(all='ignore'):\n"
               "  _Z = checks.reference_forward(_weights, np.asarray(X_test, dtype=np.float64).T)['Z_3']\n"
               f"print({RESULT!r} + json.dumps({{'test_accuracy': float(np.mean(_Z.argmax(axis=0) == y_test))}}))")
-    nb.cells.append(nbformat.v4.new_code_cell(report))
+    nb.cells.append(nbformat.v4.new_code_cell(report, id="grader-report"))
     nb = nbrun.inject_parameters(nb, {**parameters, "live_plot": False})
     injected = next(cell for cell in nb.cells if cell.id == "injected-parameters")
     injected.source += "\nimport checks\nchecks.uninstall_cell_guard()  # train the student's network as written"
@@ -174,9 +174,9 @@ def grade_notebook(data, handout, parameters, timeout):
         result["problem"] = f"{kind} ({type(e).__name__}: {str(e)[:150]}); test accuracy not measured"
         return result
     failed = nbrun.error(run)
-    printed = nbrun.printed(run)
-    if RESULT in printed:
-        accuracy = json.loads(printed.split(RESULT, 1)[1].split("\n")[0])["test_accuracy"]
+    printed = nbrun.cell_printed(run).get("grader-report", "")  # the grader's own cell, not what a student printed
+    if printed.startswith(RESULT):
+        accuracy = json.loads(printed.removeprefix(RESULT).split("\n")[0])["test_accuracy"]
         result["test_accuracy"] = f"{accuracy:.4f}"
     elif failed:
         if unfinished:
@@ -354,8 +354,9 @@ HEADLINE = {"wrong": "の行が違います", "error": "の行でエラーが出
 
 
 def _settings_line(settings):
-    return (f"<p class=\"settings\">採点の設定 / settings: split {settings['split']}, data {settings['data']}, "
-            f"{settings['date']}</p>")
+    e = html.escape
+    return (f"<p class=\"settings\">採点の設定 / settings: split {e(str(settings['split']))}, "
+            f"data {e(settings['data'])}, {e(settings['date'])}</p>")
 
 
 def feedback_page(submission, result, settings):
