@@ -188,6 +188,8 @@ def grade_notebook(data, handout, parameters, timeout):
                                    f"Running the notebook, cell {failed[0]} raised {failed[1][:300]}")
         reason = "blanks left or lines that raise" if unfinished else f"cell {failed[0]} raised {failed[1][:120]}"
         result["problem"] = result["problem"] or f"not trained: {reason}; no test accuracy"
+    else:
+        result["problem"] = result["problem"] or "the notebook ran, but the grader's cell reported no test accuracy"
     return result
 
 
