@@ -428,7 +428,7 @@ def _run_lines(source, rows, ns, ref, shapes_ns=None):
             verdicts[name].line, verdicts[name].lineno = text, number
             ns[name] = np.copy(ref[name])
             if shapes_ns is not None and _spec(name):
-                shapes_ns[name] = np.zeros(tuple(NOTEBOOK.get(c, 1) for c in _spec(name)), dtype=np.float32)
+                shapes_ns[name] = _notebook_zeros(_spec(name))
     return verdicts
 
 
