@@ -7,8 +7,8 @@ It looks in ``MNIST_DATA_HOME`` first (for machines without internet), then in t
 against the published checksum of every array before use and written to the cache atomically, so a second call
 makes no request. Offline with nothing local, it raises ``MNISTUnavailableError`` saying which file to put where.
 
-Only the standard library, NumPy, scikit-learn (for OpenML, the last source) and the ``Progress`` bar of utils.py
-(for downloads over 1 MB) are used.
+Only the standard library, NumPy, scikit-learn (for OpenML, the last source, imported only then) and the
+``Progress`` bar of progress.py (for downloads over 1 MB) are used: importing this module loads no plotting library.
 """
 
 import gzip
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from utils import Progress
+from progress import Progress
 
 # The Keras copy of MNIST: one .npz file with x_train, y_train, x_test, y_test.
 KERAS_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"

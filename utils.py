@@ -7,14 +7,13 @@ Small helpers, one job each:
 - ``plot_confusion_matrix`` an annotated heat map of a confusion matrix
 - ``get_image_tile``       many 28x28 digits as one image that displays in a notebook
 - ``LossPlot``             the live loss plot of the training loop, one image updated in place
-- ``Progress``             a one-line progress bar with the time left, updated in place
+- ``Progress``             a one-line progress bar with the time left, updated in place (from ``progress.py``)
 
 Loading MNIST is the job of ``mnist_data.py`` (``load_mnist``). Only NumPy, matplotlib, seaborn, Pillow (which
-matplotlib installs) and IPython's display are used.
+matplotlib installs), IPython's display and ``progress.py`` are used.
 """
 
 import io
-import time
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -22,6 +21,10 @@ import seaborn as sns
 from IPython.display import DisplayHandle
 from IPython.display import Image as IPythonImage
 from PIL import Image
+
+# Progress lives in progress.py, which loads no plotting library (mnist_data.py imports it from there); it is
+# re-exported here so that the notebook's `from utils import Progress` keeps working.
+from progress import Progress  # noqa: F401
 
 # --------------------------------------------------------------------------------------
 # Small helpers used by the notebook
@@ -265,76 +268,3 @@ class LossPlot:
         else:
             self.handle.display(IPythonImage(data=png.getvalue()))
             self.shown = True
-
-
-class Progress:
-    """A one-line progress bar for a loop of known length, updated in place: steps done, time spent, time left.
-
-    In a notebook (Jupyter, JupyterLab, VS Code, Colab) it is one output updated through a display handle, an HTML
-    bar with a plain-text copy, so a saved or headless-run notebook keeps only its last line. Elsewhere it rewrites
-    one line of the terminal.
-
-    Args:
-        total: the number of steps, at least 1 (epochs, say).
-        title: what is running, shown first.
-        unit: the name of the steps.
-    """
-
-    def __init__(self, total, title="", unit="epochs"):
-        if not isinstance(total, int | np.integer) or isinstance(total, bool) or total < 1:
-            raise ValueError(f"total must be a whole number of steps, at least 1; got {total!r}")
-        self.total, self.title, self.unit = int(total), title, unit
-        self.done = 0
-        self.start = time.perf_counter()
-        self.last_shown = None  # None until the first line is shown
-        self.handle = DisplayHandle() if _in_notebook() else None
-        self._show("")
-
-    def update(self, n=1, status=""):
-        """Count n more steps done; ``status`` says what runs now."""
-        self.done = min(self.total, self.done + n)
-        self._show(status)
-
-    def close(self):
-        """Show the final line: all steps and the time they took."""
-        self.done = self.total
-        self._show("", final=True)
-        if self.handle is None:
-            print()
-
-    def line(self, status="", final=False):
-        elapsed = time.perf_counter() - self.start
-        head = f"{self.title}: " if self.title else ""
-        if final:
-            return f"{head}{self.total:,} {self.unit} in {elapsed:.1f} s"
-        bar = "#" * (20 * self.done // self.total) + "." * (20 - 20 * self.done // self.total)
-        left = f", about {elapsed / self.done * (self.total - self.done):.0f} s left" if self.done else ""
-        return f"{head}[{bar}] {self.done:,}/{self.total:,} {self.unit}, {elapsed:.0f} s{left}  {status}".rstrip()
-
-    def _show(self, status, final=False):
-        now, first = time.perf_counter(), self.last_shown is None
-        if not (first or final or self.done == self.total or now - self.last_shown >= 0.25):
-            return  # at most four updates a second
-        self.last_shown = now
-        text = self.line(status, final)
-        if self.handle is None:
-            print("\r" + text, end="", flush=True)
-            return
-        html = f"<code>{text}</code>"
-        if not final:
-            html = f'<progress value="{self.done}" max="{self.total}" style="width: 14em"></progress> ' + html
-        bundle = {"text/plain": text, "text/html": html}
-        if first:
-            self.handle.display(bundle, raw=True)
-        else:
-            self.handle.update(bundle, raw=True)
-
-
-def _in_notebook():
-    """True inside a Jupyter kernel (Jupyter, JupyterLab, VS Code, Colab, nbconvert), False in a terminal."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover
-        return False
-    shell = get_ipython()
-    return shell is not None and hasattr(shell, "kernel")

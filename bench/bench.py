@@ -5,9 +5,9 @@
 
 What is timed, each a median over the repeats, taken in turn so that a noisy machine slows all alike:
 
-- numpy: the notebook's training cell itself, executed from mnist_mlp.ipynb (after the cells before it) with the
-  live plot off. It includes what the cell does besides SGD: the validation pass after each epoch and the batch
-  statistics every 50 batches.
+- numpy: the notebook's training cell itself, executed from mnist_mlp.ipynb (after the cells before it, the answer
+  checks left out) with the live plot off. It includes what the cell does besides SGD: the validation pass after
+  each epoch and the batch statistics every 50 batches.
 - torch: the same model (784-256-10, sigmoid, softmax cross-entropy summed over the batch), the same initial
   weights (the notebook's init_params, from the same random state), the same batch order (the notebook's shuffle)
   and plain SGD with the same learning rate, the same validation pass after each epoch; autograd does the backward
@@ -35,14 +35,22 @@ import nbrun
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "mnist_mlp.ipynb"
+ANSWER_CHECK_SUFFIX = "-answer-check"  # the cells that grade a learner's answer: check_inference(globals()), ...
 
 
 def notebook_namespace():
     """Run the notebook's code cells before the training cell (live plot off, injected as nbrun does); return
-    their namespace and the training cell's compiled code."""
+    their namespace and the training cell's compiled code.
+
+    The answer-check cells (ids ending in "-answer-check") are skipped: they grade a learner's code, which the
+    benchmark does not need, and they read the source of the cell they check from IPython's history, which code
+    run here by exec does not have. They draw no numbers from np.random, so the training cell starts from the same
+    random state as in the notebook. The "## エラーチェック" cells (plain asserts) do run: one of them calls
+    init_params, which moves the random state the training cell starts from.
+    """
     os.environ.setdefault("MPLBACKEND", "Agg")
     nb = nbrun.inject_parameters(nbformat.read(NOTEBOOK, as_version=4), {"live_plot": False})
-    cells = [c for c in nb.cells if c.cell_type == "code"]
+    cells = [c for c in nb.cells if c.cell_type == "code" and not c.get("id", "").endswith(ANSWER_CHECK_SUFFIX)]
     namespace = {"__name__": "__main__"}
     for cell in cells:
         source = "\n".join(line for line in cell.source.split("\n") if not line.startswith("%"))
@@ -138,9 +146,18 @@ def time_train_cell_with_live_plot():
     return float((end - start) / np.timedelta64(1, "us")) / 1e6
 
 
+def positive_int(text):
+    """argparse type: a whole number of at least 1 (a median needs one run)."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1; got {value}")
+    return value
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=int, default=5, help="timed runs of each, taken in turn (default 5)")
+    parser.add_argument("--repeats", type=positive_int, default=5,
+                        help="timed runs of each, taken in turn (default 5)")
     args = parser.parse_args()
     if not os.environ.get("MNIST_DATA_HOME"):
         print("MNIST from the cache (~/.cache/mnist_mlp, downloaded there once if missing); "

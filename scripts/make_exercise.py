@@ -17,21 +17,31 @@ those sections build on its finished solution. The imports and settings only "Go
 
 With ``--no-hints``, the collapsed hints (``<details>`` blocks: the equations of the deltas and gradients) are left
 out as well, and the checks are told so: their messages then point to the chain rule instead of a hint.
+
+``--release DIR --repository OWNER/NAME`` writes what a teacher pushes as the class's repository: the handout (with
+``--no-hints``, the one without hints, under the same name), the helper modules it imports, ``requirements.txt`` and a
+short README for students, with the Colab badge and the ``REPOSITORY`` line pointing at OWNER/NAME. The completed
+notebook is not there, and no file of it holds the solution's lines.
 """
 
 import argparse
 import copy
 import re
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
 
+import handout
+
 ROOT = Path(__file__).resolve().parent.parent
-SOLUTION = ROOT / "mnist_mlp.ipynb"
-EXERCISE = ROOT / "mnist_mlp_exercise.ipynb"
-EXERCISE_NO_HINTS = ROOT / "mnist_mlp_exercise_no_hints.ipynb"
-BLANK = "### CODE HERE ###"
+SOLUTION = ROOT / handout.SOLUTION
+EXERCISE = ROOT / handout.HANDOUT
+EXERCISE_NO_HINTS = ROOT / handout.HANDOUT_NO_HINTS
+BLANK = handout.BLANK
+PROJECT = "mnist-mlp/mnist_mlp"  # this repository, as the badges and REPOSITORY name it
 LEFT_OUT_TAG = "going-further"
 BADGE_TARGET = ("/blob/main/mnist_mlp.ipynb)", "/blob/main/mnist_mlp_exercise.ipynb)")  # each notebook opens itself
 # Markdown that speaks of the solution, and what the handout says instead.
@@ -43,7 +53,7 @@ HANDOUT_WORDING = [
      "Fill each blank with one line;\nthe check after each block names a wrong line and the likely mistake.*"),
 ]
 HINT = re.compile(r"\n*<details>.*?</details>\n*", re.S)
-NO_HINTS_LINE = "import checks; checks.HINTS = False  # この配布版にはヒントがありません"
+NO_HINTS_LINE = handout.NO_HINTS_LINE
 TRIMMED_CELLS = ("imports", "parameters")  # cells whose lines for "Going further" alone are left out
 
 
@@ -138,12 +148,84 @@ def render(nb):
     return nbformat.writes(nb) + "\n"
 
 
+STUDENT_README = """# {name}: 勾配法と誤差逆伝搬法 (NICO2AI 第5回 実践演習)
+
+[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/{repository}/blob/main/{handout})
+
+## 日本語
+
+1. 上のバッジ (Open In Colab) をクリックすると、演習のノートブック `{handout}` が Google Colab で開きます。
+   「ドライブにコピー」を押して、自分のコピーで作業してください。
+2. 上のセルから順に実行してください (Shift+Enter)。最初のコードのセルが、ノートブックが使うファイル
+   (`utils.py` など) をこのリポジトリからダウンロードし、MNIST も最初の1回だけダウンロードします。
+3. `### CODE HERE ###` と記載されている部分にコードを埋めていきます。空欄のブロックのあとには答え合わせの
+   セルがあり、間違っている行と、よくある間違いを教えてくれます。学習のセルは、1エポック目を始める前に自分の
+   14行を確かめます。答えそのものは表示しません。
+4. 最後まで実行したら、「ファイル」→「ダウンロード」→「.ipynb をダウンロード」で保存し、先生の指示に従って
+   提出してください。
+
+自分のパソコンで使うときは、`pip install -r requirements.txt` のあと、Jupyter で `{handout}` を開いてください。
+
+## English
+
+1. Click the badge above to open the exercise `{handout}` in Google Colab; use "Copy to Drive" to work on your own
+   copy.
+2. Run the cells from the top (Shift+Enter). The first code cell downloads the helper files from this repository;
+   MNIST is downloaded once.
+3. Fill in each `### CODE HERE ###`. After each block of blanks a check names a wrong line and the likely mistake;
+   the training cell checks its 14 lines before the first epoch. No check prints the answer.
+4. When it runs to the end, save it with File → Download → Download .ipynb and hand it in as your teacher says.
+
+On your own computer: `pip install -r requirements.txt`, then open `{handout}` in Jupyter.
+"""
+
+
+def release(folder, repository, hints=True):
+    """Write the class's repository into folder (new or empty): the handout, its helpers, requirements, a README."""
+    folder = Path(folder)
+    if not re.fullmatch(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+", repository or ""):
+        raise ValueError(f"--repository must be OWNER/NAME as on GitHub (for example my-school/mlp-2027); "
+                         f"got {repository!r}")
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ValueError(f"{folder} already exists and is not empty: give a new folder for the release")
+    nb = make_exercise(nbformat.read(SOLUTION, as_version=4), hints=hints)
+    for cell in nb.cells:
+        cell.source = cell.source.replace(f"github/{PROJECT}/", f"github/{repository}/")
+        cell.source = cell.source.replace(f"githubusercontent.com/{PROJECT}/", f"githubusercontent.com/{repository}/")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".release-", dir=folder.parent))  # nothing half-written is left
+    try:
+        (staging / handout.HANDOUT).write_text(render(nb), encoding="utf-8")
+        for name in (*handout.HELPERS, "requirements.txt"):
+            shutil.copy(ROOT / name, staging / name)
+        (staging / "README.md").write_text(STUDENT_README.format(name=repository.split("/")[1], repository=repository,
+                                                                 handout=handout.HANDOUT), encoding="utf-8")
+        (staging / ".gitignore").write_text("__pycache__/\n.ipynb_checkpoints/\n*.npz\n", encoding="utf-8")
+        if folder.exists():
+            folder.rmdir()
+        staging.rename(folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="fail if the committed exercise is out of date")
     parser.add_argument("--no-hints", action="store_true",
                         help=f"leave out the collapsed hints; writes {EXERCISE_NO_HINTS.name}")
+    parser.add_argument("--release", metavar="DIR", type=Path, help="write the class's repository into DIR")
+    parser.add_argument("--repository", metavar="OWNER/NAME", help="the class's GitHub repository (with --release)")
     args = parser.parse_args(argv)
+    if args.release or args.repository:
+        if not (args.release and args.repository):
+            parser.error("--release DIR and --repository OWNER/NAME go together")
+        try:
+            release(args.release, args.repository, hints=not args.no_hints)
+        except ValueError as e:
+            print(f"make_exercise: {e}", file=sys.stderr)
+            return 2
+        print(f"wrote {args.release}: push it as https://github.com/{args.repository}")
+        return 0
     target = EXERCISE_NO_HINTS if args.no_hints else EXERCISE
     text = render(make_exercise(nbformat.read(SOLUTION, as_version=4), hints=not args.no_hints))
     if args.check:

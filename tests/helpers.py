@@ -7,6 +7,9 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
+import handout
+import judge
+import runlines
 from mistakes import apply
 from scripts.make_exercise import blank_out
 
@@ -14,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "mnist_mlp.ipynb"
 EXERCISE = ROOT / "mnist_mlp_exercise.ipynb"
 SAMPLE_DIR = Path(__file__).resolve().parent / "data"  # mnist.npz: 5,000 + 1,000 real MNIST digits
-HELPER_MODULES = ("utils.py", "mnist_data.py", "checks.py")  # what the notebook imports, beside it
+HELPER_MODULES = handout.HELPERS  # what the notebook imports, beside it
 
 
 def notebook_cell(cell_id, path=NOTEBOOK):
@@ -38,6 +41,11 @@ def filled_handout(line=None, blank=None):
             if line and cell.id == line.cell:
                 cell.source = apply(cell.source, line)
     return handout
+
+
+def judge_notebook(cells, hints=True):
+    """A verdict for each of the 24 blanks from the four cells' sources: run, then judged, as the grader does."""
+    return judge.judge_cells(runlines.run_cells(cells), hints)
 
 
 def notebook_functions():

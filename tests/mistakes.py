@@ -11,17 +11,20 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Line:
     """In the solution's cell ``cell``, ``original`` written as ``written``; ``column`` is the blank it breaks
-    (a column of grades.csv), ``hint`` a phrase of the English message that names the mistake."""
+    (a column of grades.csv), ``hint`` a phrase of the English message that names the mistake, ``ja`` one its
+    Japanese must hold and ``not_ja`` one it must not (a cause the learner did not make)."""
 
     cell: str
     original: str
     written: str
     column: str = ""
     hint: str = ""
+    ja: str = ""
+    not_ja: str = ""
 
 
-def _training(original, written, blank, hint):
-    return Line("train", original, written, f"training.{blank}", hint)
+def _training(original, written, blank, hint, ja="", not_ja=""):
+    return Line("train", original, written, f"training.{blank}", hint, ja, not_ja)
 
 
 SOFTMAX_RETURN = ("  return (np.exp(U - U.max(axis=reduce_axis).reshape(shp))\n"
@@ -31,7 +34,7 @@ WRONG = {
     # the training step: the silent ones (they train without an exception) first
     "bias subtracted": _training("U_2 = W_2 @ X + b_2", "U_2 = W_2 @ X - b_2", "U_2", "bias"),
     "bias missing": _training("U_2 = W_2 @ X + b_2", "U_2 = W_2 @ X", "U_2", "bias b_2 is missing"),
-    "no activation": _training("Z_2 = sigmoid(U_2)", "Z_2 = U_2", "Z_2", "activation is missing"),
+    "no activation": _training("Z_2 = sigmoid(U_2)", "Z_2 = U_2", "Z_2", "activation (the sigmoid) is missing"),
     "sigmoid of -U_2": _training("Z_2 = sigmoid(U_2)", "Z_2 = sigmoid(-U_2)", "Z_2", "sign"),
     "U_3 from U_2": _training("U_3 = W_3 @ Z_2 + b_3", "U_3 = W_3 @ U_2 + b_3", "U_3", "uses U_2"),
     "second bias subtracted": _training("U_3 = W_3 @ Z_2 + b_3", "U_3 = W_3 @ Z_2 - b_3", "U_3", "bias"),
@@ -44,7 +47,7 @@ WRONG = {
     "sigma' forgotten": _training("Delta_2 = (W_3.T @ Delta_3) * dsigmoid_du(U_2)", "Delta_2 = W_3.T @ Delta_3",
                                   "Delta_2", "sigma'(U_2) is missing"),
     "sigma for sigma'": _training("dsigmoid_du(U_2)", "sigmoid(U_2)", "Delta_2", "sigma (sigmoid) instead"),
-    "derivative at Z_2": _training("dsigmoid_du(U_2)", "dsigmoid_du(Z_2)", "Delta_2", "taken at Z_2"),
+    "derivative at Z_2": _training("dsigmoid_du(U_2)", "dsigmoid_du(Z_2)", "Delta_2", "given Z_2", "U_2 を渡して"),
     "dLdW_3 from U_2": _training("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = Delta_3 @ U_2.T", "dLdW_3", "uses U_2"),
     "dLdW_3 / batch size": _training("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = Delta_3 @ Z_2.T / batch_size", "dLdW_3",
                                      "batch size"),
@@ -73,11 +76,42 @@ WRONG = {
     "W_2 step / batch size": _training("W_2 = W_2 - eta * dLdW_2", "W_2 = W_2 - eta * dLdW_2 / batch_size", "W_2",
                                        "batch size"),
     "b_2 ascent": _training("b_2 = b_2 - eta * dLdb_2", "b_2 = b_2 + eta * dLdb_2", "b_2", "sign"),
+    # wrong shapes read for the operand to blame (each family, at every blank where it can happen)
+    "dLdb_3 never summed": _training("dLdb_3 = Delta_3.sum(axis=1, keepdims=True)", "dLdb_3 = Delta_3", "dLdb_3",
+                                     "sum over the mini-batch is left out", "足していません", "軸"),
+    "dLdb_2 never summed": _training("dLdb_2 = Delta_2.sum(axis=1, keepdims=True)", "dLdb_2 = Delta_2", "dLdb_2",
+                                     "sum over the mini-batch is left out", "足していません", "軸"),
+    "dLdb_2 over the units": _training("dLdb_2 = Delta_2.sum(axis=1, keepdims=True)",
+                                       "dLdb_2 = Delta_2.sum(axis=0, keepdims=True)", "dLdb_2", "wrong axis",
+                                       "足す方向"),
+    "b_2 step with Delta_2": _training("b_2 = b_2 - eta * dLdb_2", "b_2 = b_2 - eta * Delta_2", "b_2",
+                                       "sum over the mini-batch is left out", "足していません"),
+    "dLdW_2 from Z_2": _training("dLdW_2 = Delta_2 @ X.T", "dLdW_2 = Delta_2 @ Z_2.T", "dLdW_2", "Z_2 (256, 100)",
+                                 "Z_2 (256, 100) を使ったときの形"),
+    "dLdW_3 from X": _training("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = Delta_3 @ X.T", "dLdW_3", "X (784, 100)",
+                               "X (784, 100) を使ったときの形"),
+    "b_3 step with dLdW_3": _training("b_3 = b_3 - eta * dLdb_3", "b_3 = b_3 - eta * dLdW_3", "b_3",
+                                      "weight's gradient", "dLdW_3 は重みの勾配"),
+    "b_2 step with dLdW_2": _training("b_2 = b_2 - eta * dLdb_2", "b_2 = b_2 - eta * dLdW_2", "b_2",
+                                      "weight's gradient", "dLdW_2 は重みの勾配"),
+    "W_3 step with dLdb_3": _training("W_3 = W_3 - eta * dLdW_3", "W_3 = W_3 - eta * dLdb_3", "W_3",
+                                      "bias's gradient", "バイアスの勾配"),
+    "dLdW_3 factors swapped": _training("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = Z_2.T @ Delta_3", "dLdW_3",
+                                        "wrong order", "掛ける順番が逆"),
+    "W_3 left untransposed": _training("Delta_2 = (W_3.T @ Delta_3)", "Delta_2 = (W_3 @ Delta_3)", "Delta_2",
+                                       "W_3 (10, 256) seems to be left untransposed", "W_3 (10, 256)"),
+    "W_2 step transposed": _training("W_2 = W_2 - eta * dLdW_2", "W_2 = W_2 - eta * dLdW_2.T", "W_2",
+                                     "dLdW_2 is already (256, 784)", "dLdW_2 はすでに (256, 784)"),
+    "X transposed twice": _training("U_2 = W_2 @ X + b_2", "U_2 = W_2 @ X.T + b_2", "U_2", "transposes it twice",
+                                    "二重に転置"),
+    "Delta_3 untransposed in dLdW_3": _training("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = Delta_3.T @ Z_2.T", "dLdW_3",
+                                                "Delta_3", "Delta_3"),
     # lines that raise: named at the line, with the notebook's shapes
     "product in the wrong order": _training("U_2 = W_2 @ X + b_2", "U_2 = X @ W_2 + b_2", "U_2",
-                                                 "(size 256 is different from 100)"),
+                                            "(size 256 is different from 100)", "掛ける順番が逆"),
     "a typo": _training("Delta_2 = (W_3.T @ Delta_3)", "Delta_2 = (W_3.T @ Dleta_3)", "Delta_2", "Dleta_3"),
-    "derivative at U_3": _training("dsigmoid_du(U_2)", "dsigmoid_du(U_3)", "Delta_2", "(256,100) (10,100)"),
+    "derivative at U_3": _training("dsigmoid_du(U_2)", "dsigmoid_du(U_3)", "Delta_2", "(256,100) (10,100)",
+                                   "U_3 (10, 100)"),
     "not Python": _training("U_3 = W_3 @ Z_2 + b_3", "U_3 = W_3 @ (Z_2 + b_3", "U_3", "SyntaxError"),
     # the four functions
     "textbook softmax that overflows": Line("functions", SOFTMAX_RETURN,
@@ -89,11 +123,15 @@ WRONG = {
     "softmax with a fixed axis": Line("functions", SOFTMAX_RETURN,
                                       "  return np.exp(U - U.max(axis=0)) / np.exp(U - U.max(axis=0)).sum(axis=0)",
                                       "softmax", "other axis"),
+    "softmax without reshape(shp)": Line("functions", SOFTMAX_RETURN,
+                                         "  return np.exp(U - U.max(axis=reduce_axis, keepdims=True)) / "
+                                         "np.exp(U - U.max(axis=reduce_axis, keepdims=True)).sum(axis=reduce_axis)",
+                                         "softmax", "reduce_axis=1", "reduce_axis=1 でも正しく動く必要"),
     "softmax not normalised": Line("functions", SOFTMAX_RETURN,
                                    "  return np.exp(U - U.max(axis=reduce_axis).reshape(shp))", "softmax",
                                    "division by the sum"),
     "cross-entropy as np.mean": Line("functions", "return -np.sum(D * np.log(Y))", "return -np.mean(D * np.log(Y))",
-                                     "softmax_cross_entropy", "np.mean"),
+                                     "softmax_cross_entropy", "mean of every entry"),
     "cross-entropy without the minus": Line("functions", "return -np.sum(D * np.log(Y))",
                                             "return np.sum(D * np.log(Y))", "softmax_cross_entropy", "minus"),
     "cross-entropy as a batch mean": Line("functions", "return -np.sum(D * np.log(Y))",
@@ -108,7 +146,7 @@ WRONG = {
     "sigma for sigma' (function)": Line("functions", "return sigmoid(U) * (1 - sigmoid(U))", "return sigmoid(U)",
                                         "dsigmoid_du", "sigma itself"),
     "sigma' of U": Line("functions", "return sigmoid(U) * (1 - sigmoid(U))", "return U * (1 - U)", "dsigmoid_du",
-                        "apply it to sigmoid(U)"),
+                        "takes sigma's value"),
     "return left empty": Line("functions", "return sigmoid(U) * (1 - sigmoid(U))", "return", "dsigmoid_du",
                               "returns nothing"),
     # inference
@@ -120,7 +158,11 @@ WRONG = {
     "inference: softmax over the batch": Line("inference", "Z_3 = softmax(U_3)", "Z_3 = softmax(U_3, reduce_axis=1)",
                                               "inference.Z_3", "axis"),
     "inference: U_3 crashes": Line("inference", "U_3 = W_3 @ Z_2 + b_3", "U_3 = W_3 @ Z_2.T + b_3", "inference.U_3",
-                                   "(size 100 is different from 256)"),
+                                   "(size 100 is different from 256)", "Z_2"),
+    "inference: X transposed twice": Line("inference", "U_2 = W_2 @ X + b_2", "U_2 = W_2 @ X.T + b_2",
+                                          "inference.U_2", "transposes it twice", "二重に転置"),
+    "inference: U_3 from X": Line("inference", "U_3 = W_3 @ Z_2 + b_3", "U_3 = W_3 @ X + b_3", "inference.U_3",
+                                  "X (784, 100)", "X (784, 100) のところで形が合いません"),
     # the test-set cell
     "validation labels": Line("test-predict", "calculate_accuracy(y_test, y_hat)", "calculate_accuracy(y_valid, y_hat)",
                               "testacc", "y_valid"),

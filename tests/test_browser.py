@@ -107,7 +107,7 @@ def server(request, tmp_path):
         cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # bounds a server that never starts; a busy machine only makes it later
         while True:
             try:
                 with urllib.request.urlopen(url + "/api/status", timeout=2) as response:
@@ -132,22 +132,45 @@ def run_all(page, app):
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
 
 
-def wait_until_done(page, timeout_s=900):
-    """Until every code cell shows an execution count: none is queued or running ([*])."""
+def wait_for_kernel(url, timeout_s=180):
+    """Until the notebook's kernel has started, is idle and the page is connected to it (Jupyter's REST API).
+
+    Polls the condition; ``timeout_s`` only bounds a kernel that never starts.
+    """
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        prompts = page.eval_on_selector_all(".jp-CodeCell .jp-InputPrompt", "ps => ps.map(p => p.textContent)")
-        if prompts and all(p.strip().startswith("[") and "*" not in p and p.strip() != "[ ]:" for p in prompts):
+    while True:
+        with urllib.request.urlopen(url + "/api/kernels", timeout=30) as response:
+            kernels = json.load(response)
+        if any(k["execution_state"] == "idle" and k.get("connections", 0) >= 1 for k in kernels):
             return
-        page.wait_for_timeout(1000)
-    raise AssertionError(f"the notebook did not finish in {timeout_s} s")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no kernel was idle and connected after {timeout_s} s: {kernels}")
+        time.sleep(0.5)
+
+
+# True when every code cell shows an execution count: none is queued or running ([*]) or never run ([ ]).
+ALL_CELLS_RUN = """() => {
+  const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim());
+  return prompts.length > 0 && prompts.every(p => p.startsWith('[') && !p.includes('*') && p !== '[ ]:');
+}"""
+
+
+def wait_until_done(page, timeout_s=900):
+    """Until every code cell shows an execution count; ``timeout_s`` only bounds a notebook that never ends."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        page.wait_for_function(ALL_CELLS_RUN, timeout=timeout_s * 1000, polling=1000)
+    except PlaywrightTimeoutError:
+        raise AssertionError(f"the notebook did not finish in {timeout_s} s") from None
 
 
 def screenshot(page, locator, name):
     folder = os.environ.get("MNIST_MLP_SCREENSHOTS")
     if folder:
         locator.evaluate("e => e.scrollIntoView({block: 'center'})")  # cells off screen are not drawn
-        page.wait_for_timeout(300)
+        # the page has drawn since the scroll: two animation frames, not a fixed wait
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
         locator.screenshot(path=str(ROOT / folder / name))
 
 
@@ -167,7 +190,7 @@ def test_a_learner_runs_the_whole_notebook_in_the_browser(server):
             page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
             page.wait_for_selector(".jp-InputArea:has-text('loss_plot = LossPlot(')", state="attached",
                                    timeout=60_000)
-            page.wait_for_timeout(2000)  # the kernel starts
+            wait_for_kernel(url)  # the kernel has started and the page is connected to it: Run All reaches it
             assert page.evaluate(COUNT_FRAMES), "the training cell was not found in the page"
             run_all(page, app)
             train = page.locator(".jp-Cell[data-test='training-cell']")

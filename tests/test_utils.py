@@ -1,4 +1,7 @@
-"""The small helpers of utils.py: to_categorical, calculate_accuracy, plot_confusion_matrix, get_image_tile."""
+"""The helpers of utils.py: to_categorical, calculate_accuracy, plot_confusion_matrix, get_image_tile, LossPlot.
+
+Progress, which utils.py re-exports, has its own tests in test_progress.py.
+"""
 
 import re
 
@@ -9,6 +12,8 @@ from PIL import Image
 
 import utils
 from utils import LossPlot, calculate_accuracy, get_image_tile, plot_confusion_matrix, to_categorical
+
+pytestmark = pytest.mark.fast  # no notebook kernel: part of the edit-test loop
 
 
 def test_to_categorical_puts_one_one_per_row_at_the_label():
@@ -190,34 +195,6 @@ def test_loss_plot_that_is_not_shown_makes_no_figure():
     plot.update([0.0], [1.0], [], [], "t")
     plot.close("done")
     assert plt.get_fignums() == before
-
-
-# --------------------------------------------------------------------------------------
-# Progress
-# --------------------------------------------------------------------------------------
-
-
-def test_progress_in_a_terminal_rewrites_one_line_and_ends_with_the_total(capsys):
-    progress = utils.Progress(4, "Hidden units")
-    for _ in range(4):
-        progress.update(status="validation 0.9")
-    progress.close()
-    out = capsys.readouterr().out
-    assert out.startswith("\rHidden units: [....................] 0/4 epochs, 0 s")
-    assert "\rHidden units: [####################] 4/4 epochs" in out  # the last update is never skipped
-    assert re.search(r"\rHidden units: 4 epochs in \d+\.\d s\n$", out)
-
-
-def test_progress_says_the_time_left():
-    progress = utils.Progress(10, "x")
-    progress.done, progress.start = 4, progress.start - 8.0  # 4 epochs took 8 s: 6 more take about 12 s
-    assert "4/10 epochs, 8 s, about 12 s left" in progress.line()
-
-
-@pytest.mark.parametrize("total", [0, -1, 2.5, True, "10", None])
-def test_progress_rejects_a_total_that_is_not_a_positive_count(total):
-    with pytest.raises(ValueError, match="total must be a whole number of steps"):
-        utils.Progress(total)
 
 
 @pytest.mark.parametrize("call", [

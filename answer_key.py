@@ -1,0 +1,202 @@
+"""The answer key: the 24 blanks of the handout, what each computes, its shape, and the mistakes learners make in it.
+
+``BLANKS`` is the one registry: one entry per column of a class's ``grades.csv`` (``COLUMNS``), in the handout's
+order. A mistake is ``(wrong value from the reference values r, Japanese, English)``: the judge (``judge.py``)
+computes each wrong value and names the mistake whose value the learner's line made. ``SHAPE_FAMILIES`` reads a
+wrong shape the other way round: from the shape a line made, the operand that is likely to blame.
+
+Messages name the cause and where to look; they never hand over the line. The deltas and gradients (``shown``
+False) are derived by the learner: their equations are only in the handout's collapsed hint, never in a message.
+To add a mistake: add it to its blank here, and a wrong line that makes it to ``tests/mistakes.py``.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from reference import dsigmoid, sigmoid, softmax
+
+
+@dataclass(frozen=True)
+class Blank:
+    """One blank: what it computes and the mistakes a learner makes in it.
+
+    ``shape``: letters of ``reference.NOTEBOOK`` ("hn" is (256, 100)); "" for a number or any shape.
+    ``equation``: what the blank computes; for the deltas and gradients (``shown`` False) only what they are
+    (Δ_2 = ∂L/∂U_2): their equations are the learner's to derive, and live only in the solution and the handout's hint.
+    ``mistakes``: (wrong value from the reference values r, ja, en). For the training step and inference, r holds
+    the right tensors (``r["U_2"]`` ...), the inputs (``r["X"]``, ``r["D"]``, ``r["eta"]``, ``r["n"]``) and the
+    old parameters (``r["old_W_2"]`` ...); for a function, its probe's inputs (``r["U"]``, ``r["axis"]`` ...).
+    """
+
+    equation: str
+    shape: str = ""
+    shown: bool = True
+    mistakes: tuple = field(default=())
+
+
+def _forward(layer, inputs, activation):
+    """The forward lines U_l = W_l inputs + b_l and Z_l = activation(U_l), with their mistakes."""
+    W, b, U = f"old_W_{layer}", f"old_b_{layer}", f"U_{layer}"
+    u_mistakes = [
+        (lambda r: r[W] @ r[inputs] - r[b], f"バイアス b_{layer} の符号が逆です。b_{layer} は足してください。",
+         f"the bias is subtracted: add b_{layer}"),
+        (lambda r: r[W] @ r[inputs], f"バイアス b_{layer} が足されていません。", f"the bias b_{layer} is missing"),
+    ]
+    if inputs == "Z_2":
+        u_mistakes.append((lambda r: r[W] @ r["U_2"] + r[b],
+                           "U_2 を使っています。この層の入力は、活性化関数を通したあとの Z_2 です。",
+                           "it uses U_2; the layer's input is Z_2, after the activation"))
+    if activation == "sigmoid":
+        z_mistakes = [
+            (lambda r: r[U], "活性化関数 (シグモイド関数) が抜けています。",
+             "the activation (the sigmoid) is missing"),
+            (lambda r: sigmoid(-r[U]), "シグモイド関数に -U_2 を渡しています。符号を確かめてください。",
+             "the sigmoid of -U_2: check the sign"),
+            (lambda r: dsigmoid(r[U]), "シグモイド関数 σ ではなく、その微分 σ' (dsigmoid_du) を使っています。",
+             "sigma' (dsigmoid_du) instead of sigma (sigmoid)"),
+        ]
+        z_equation = f"Z_{layer} = σ(U_{layer})"
+    else:
+        z_mistakes = [
+            (lambda r: softmax(r[U], axis=1),
+             "ソフトマックス関数をミニバッチの方向 (axis=1) で計算しています。"
+             "クラスの方向 (axis=0) で計算してください。",
+             "softmax over the batch (axis 1): it must be over the classes (axis 0)"),
+            (lambda r: sigmoid(r[U]), "ソフトマックス関数ではなくシグモイド関数を使っています。",
+             "sigmoid instead of softmax"),
+            (lambda r: r[U], "ソフトマックス関数が抜けています。", "softmax is missing"),
+        ]
+        z_equation = f"Z_{layer} = softmax(U_{layer})"
+    rows = "hn" if layer == 2 else "kn"
+    prev = "X" if inputs == "X" else "Z_2"
+    return {U: Blank(f"U_{layer} = W_{layer} {prev} + b_{layer}", rows, True, tuple(u_mistakes)),
+            f"Z_{layer}": Blank(z_equation, rows, True, tuple(z_mistakes))}
+
+
+def _divided_by_batch(name):
+    """The mistake of a gradient divided by the batch size (the mean, not the sum, over the batch)."""
+    return (lambda r: r[name] / r["n"],
+            "ミニバッチの枚数 (batch_size) で割っています。"
+            "誤差 L はミニバッチについての和なので、その勾配も和のままにしてください。",
+            "divided by the batch size (a mean): L is the sum over the mini-batch, so its gradient is a sum too")
+
+
+def _update(param):
+    """The update param <- param - eta dL/dparam, with its mistakes."""
+    old, grad = f"old_{param}", f"dLd{param}"
+    return Blank(f"{param} ← {param} − η ∂L/∂{param}", {"W_2": "hd", "b_2": "h1", "W_3": "kh", "b_3": "k1"}[param],
+                 True, (
+                     (lambda r: r[old] + r["eta"] * r[grad],
+                      "符号が逆です。勾配降下法では、勾配に学習率を掛けたものを引いてください。",
+                      "the sign: gradient descent subtracts eta times the gradient"),
+                     (lambda r: r[old] - r[grad], "学習率 eta が掛けられていません。",
+                      "eta is missing: the step is eta times the gradient"),
+                     (lambda r: r[old] - r["eta"] * r[grad] / r["n"],
+                      "ミニバッチの枚数 (batch_size) で割っています。"
+                      "eta は、ミニバッチについて足した誤差に対する学習率なので、割らないでください。",
+                      "the step is divided by the batch size: eta already is the step of the summed loss"),
+                     (lambda r: r[old], f"{param} が更新されていません。", f"{param} is not updated"),
+                     *([(lambda r: r[old] - r["eta"] * r[grad.replace("W", "b")],
+                         f"重み {param} の更新に、バイアスの勾配 {grad.replace('W', 'b')} を使っています。"
+                         "重みの更新には、重みの勾配を使ってください。",
+                         "the weight's step uses the bias's gradient")] if param.startswith("W") else []),
+                 ))
+
+
+TRAINING_ROWS = ["U_2", "Z_2", "U_3", "Z_3", "Delta_3", "Delta_2", "dLdW_3", "dLdb_3", "dLdW_2", "dLdb_2",
+                 "W_3", "b_3", "W_2", "b_2"]
+INFERENCE_ROWS = ["U_2", "Z_2", "U_3", "Z_3"]
+FUNCTION_ROWS = ["softmax", "softmax_cross_entropy", "sigmoid", "dsigmoid_du"]
+TEST_ROWS = ["Y_hat", "testacc"]
+
+STEP = {
+    **_forward(2, "X", "sigmoid"),
+    **_forward(3, "Z_2", "softmax"),
+    "Delta_3": Blank("Δ_3 = ∂L/∂U_3", "kn", False, (
+        (lambda r: -r["Delta_3"], "符号が逆です。", "the sign is flipped"),
+        _divided_by_batch("Delta_3"),
+        (lambda r: r["Z_3"], "正解 D が引かれていません。", "D is missing"),
+    )),
+    "Delta_2": Blank("Δ_2 = ∂L/∂U_2", "hn", False, (
+        (lambda r: r["old_W_3"].T @ r["Delta_3"],
+         "σ'(U_2) を掛け忘れています。Z_2 は U_2 をシグモイド関数に通したものなので、"
+         "連鎖律では U_2 での σ' が要素ごとに掛かります。",
+         "sigma'(U_2) is missing: Z_2 is the sigmoid of U_2, so the chain rule brings in sigma' at U_2, "
+         "element by element"),
+        (lambda r: (r["old_W_3"].T @ r["Delta_3"]) * sigmoid(r["U_2"]),
+         "σ' (dsigmoid_du) ではなく σ (sigmoid) を掛けています。", "sigma (sigmoid) instead of sigma' (dsigmoid_du)"),
+        (lambda r: (r["old_W_3"].T @ r["Delta_3"]) * dsigmoid(r["Z_2"]),
+         "dsigmoid_du に Z_2 を渡しています。σ' は U_2 での値です。dsigmoid_du には U_2 を渡してください。",
+         "dsigmoid_du is given Z_2: sigma' is taken at U_2"),
+        (lambda r: -r["Delta_2"], "符号が逆です。", "the sign is flipped"),
+    )),
+    "dLdW_3": Blank("∂L/∂W_3", "kh", False, (
+        (lambda r: r["Delta_3"] @ r["U_2"].T,
+         "U_2 を使っています。3層目への入力は、活性化関数を通したあとの Z_2 です。",
+         "it uses U_2: the third layer's input is Z_2"),
+        _divided_by_batch("dLdW_3"),
+    )),
+    "dLdb_3": Blank("∂L/∂b_3", "k1", False, (_divided_by_batch("dLdb_3"),)),
+    "dLdW_2": Blank("∂L/∂W_2", "hd", False, (
+        (lambda r: (r["old_W_3"].T @ r["Delta_3"]) @ r["X"].T,
+         "σ' を掛ける前の W_3ᵀ Δ_3 を使っています。すぐ上で求めた Delta_2 を使ってください。",
+         "it uses W_3^T Delta_3, before sigma': use Delta_2"),
+        _divided_by_batch("dLdW_2"),
+    )),
+    "dLdb_2": Blank("∂L/∂b_2", "h1", False, (_divided_by_batch("dLdb_2"),)),
+    **{param: _update(param) for param in ("W_3", "b_3", "W_2", "b_2")},
+}
+
+FUNCTIONS = {
+    "softmax": Blank("softmax(U)_k = exp(U_k − max U) / Σ_i exp(U_i − max U)  (reduce_axis の方向)", "", True, (
+        (lambda r: softmax(r["U"], axis=1 - r["axis"]),
+         "reduce_axis とは別の軸で和をとっています。和は reduce_axis の方向でとってください。",
+         "the sum runs over the other axis: sum over reduce_axis"),
+        (lambda r: np.exp(r["U"] - r["U"].max(axis=r["axis"], keepdims=True)), "和で割っていません。",
+         "the division by the sum is missing"),
+    )),
+    "softmax_cross_entropy": Blank("L = −Σ_n Σ_k D_kn log Y_kn", "", True, (
+        (lambda r: -r["L"], "マイナスが抜けています。", "the minus sign is missing"),
+        (lambda r: r["L"] / r["n"], "ミニバッチの平均になっています。L はミニバッチについての和にしてください。",
+         "the mean over the batch: the course's L is the sum"),
+        (lambda r: r["L"] / (r["n"] * r["k"]), "すべての要素の平均になっています。L は和にしてください。",
+         "the mean of every entry: the course's L is the sum"),
+    )),
+    "sigmoid": Blank("σ(U) = 1 / (1 + exp(−U))", "", True, (
+        (lambda r: sigmoid(-r["U"]), "指数の符号が逆です。上の式と見比べてください。", "the sign of the exponent"),
+        (lambda r: np.tanh(r["U"]), "tanh(U) はシグモイド関数ではありません。上の式と見比べてください。",
+         "tanh is not the sigmoid"),
+    )),
+    "dsigmoid_du": Blank("σ'(U) = σ(U) (1 − σ(U))", "", True, (
+        (lambda r: sigmoid(r["U"]), "σ そのものを返しています。返すのは、その微分 σ' です。",
+         "that is sigma itself, not its derivative"),
+        (lambda r: r["U"] * (1 - r["U"]), "U に対して σ(1 − σ) の形を計算しています。σ の値に対して計算してください。",
+         "U * (1 - U): the formula takes sigma's value, not U"),
+        (lambda r: -dsigmoid(r["U"]), "符号が逆です。σ' はいつも正です。", "the sign: sigma' is always positive"),
+    )),
+}
+
+TEST = {
+    "Y_hat": Blank("Y_hat = inference(X_test)", "", True, (
+        (lambda r: r["valid_Y_hat"], "検証データ X_valid を予測しています。テストデータ X_test を予測してください。",
+         "it predicts X_valid: predict the test images X_test"),
+        (lambda r: r["train_Y_hat"], "訓練データ X_train を予測しています。テストデータ X_test を予測してください。",
+         "it predicts X_train: predict the test images X_test"),
+    )),
+    "testacc": Blank("testacc = calculate_accuracy(y_test, y_hat)", "", True, (
+        (lambda r: r["valid_acc"], "正解ラベルが検証データのもの (y_valid) です。y_test を使ってください。",
+         "the labels of the wrong set (y_valid): use y_test"),
+        (lambda r: 100 * r["testacc"], "100 倍しています。正解率は 0 から 1 の割合のままにしてください。",
+         "times 100: the accuracy is a fraction from 0 to 1"),
+    )),
+}
+
+# The registry: one entry per column of a class's grades.csv, in the handout's order.
+BLANKS = {
+    **FUNCTIONS,
+    **{f"inference.{name}": STEP[name] for name in INFERENCE_ROWS},
+    **{f"training.{name}": STEP[name] for name in TRAINING_ROWS},
+    **TEST,
+}
+COLUMNS = list(BLANKS)

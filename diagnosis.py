@@ -1,0 +1,265 @@
+"""Read a wrong shape, or a line that raised, for the operand to blame: from the shapes of the values in scope.
+
+The learner's line is read as an expression over names whose shapes the notebook fixes (``SCOPE``: X is (784, 100),
+W_3 is (10, 256) ...). Its shape is worked out without running it, then again with one change at a time: a factor
+transposed or not, another layer's input, a weight's gradient for a bias's. A change that gives the right shape names
+the likely culprit; a wrong bias gradient is read from its shape alone (a sum left out, or taken over the other axis).
+Where more than one cause fits, all are said; where none does, the message falls back to the generic one.
+
+Nothing here runs the learner's code: it reads the line's syntax tree.
+"""
+
+import ast
+
+from answer_key import STEP
+from reference import NOTEBOOK
+
+_D, _H, _K, _N = NOTEBOOK["d"], NOTEBOOK["h"], NOTEBOOK["k"], NOTEBOOK["n"]
+# The shapes of the names a step line can use, in the notebook's sizes (the inference cell's X after X = X.T).
+SCOPE = {"X": (_D, _N), "D": (_K, _N), "X_batch": (_N, _D), "Y_batch": (_N, _K), "Y": (_K, _N),
+         "eta": (), "batch_size": (), "x_dim": (), "h_dim": (), "nb_classes": (),
+         **{name: tuple(NOTEBOOK.get(c, 1) for c in blank.shape) for name, blank in STEP.items()},
+         **{f"dLd{name}": tuple(NOTEBOOK.get(c, 1) for c in STEP[name].shape) for name in ("W_2", "b_2", "W_3", "b_3")}}
+INPUTS = ("X", "Z_2", "U_2")  # the layers' inputs, and the one mixed up with Z_2
+_SAME_SHAPE = {"sigmoid", "dsigmoid_du", "softmax", "exp", "log", "tanh", "abs", "copy", "array", "asarray"}
+
+
+class _Mismatch(Exception):
+    """Two operands whose shapes do not combine: (operator, left source, left shape, right source, right shape)."""
+
+
+class _Unknown(Exception):
+    """An expression whose shape this reader does not work out."""
+
+
+def _broadcast(a, b, node):
+    out = []
+    for x, y in zip(((1,) * (len(b) - len(a)) + a)[::-1], ((1,) * (len(a) - len(b)) + b)[::-1], strict=True):
+        if x != y and 1 not in (x, y):
+            raise _Mismatch(node)
+        out.append(max(x, y) if 1 in (x, y) else x)
+    return tuple(out[::-1])
+
+
+def _matmul(a, b, node):
+    if len(a) != 2 or len(b) != 2:
+        raise _Unknown
+    if a[1] != b[0]:
+        raise _Mismatch(node)
+    return (a[0], b[1])
+
+
+def _reduce(shape, keywords):
+    axis = keywords.get("axis")
+    keepdims = keywords.get("keepdims", False)
+    if axis is None:
+        return tuple(1 for _ in shape) if keepdims else ()
+    if axis < 0:
+        axis += len(shape)
+    return tuple(1 if i == axis else s for i, s in enumerate(shape)) if keepdims else \
+        tuple(s for i, s in enumerate(shape) if i != axis)
+
+
+def _constant_keywords(call):
+    words = {}
+    for keyword in call.keywords:
+        if isinstance(keyword.value, ast.Constant):
+            words[keyword.arg] = keyword.value.value
+        elif isinstance(keyword.value, ast.UnaryOp) and isinstance(keyword.value.operand, ast.Constant):
+            words[keyword.arg] = -keyword.value.operand.value
+        else:
+            raise _Unknown
+    return words
+
+
+def shape_of(node, scope):
+    """The shape an expression makes, worked out from ``scope``; raises _Mismatch or _Unknown."""
+    if isinstance(node, ast.Name):
+        if node.id not in scope:
+            raise _Unknown
+        return scope[node.id]
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return ()
+    if isinstance(node, ast.Attribute) and node.attr == "T":
+        return shape_of(node.value, scope)[::-1]
+    if isinstance(node, ast.UnaryOp):
+        return shape_of(node.operand, scope)
+    if isinstance(node, ast.BinOp):
+        a, b = shape_of(node.left, scope), shape_of(node.right, scope)
+        return _matmul(a, b, node) if isinstance(node.op, ast.MatMult) else _broadcast(a, b, node)
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        method = isinstance(func, ast.Attribute) and not (isinstance(func.value, ast.Name) and func.value.id == "np")
+        args = ([func.value] if method else []) + list(node.args)
+        if name in ("dot", "matmul") and len(args) == 2:
+            return _matmul(shape_of(args[0], scope), shape_of(args[1], scope), node)
+        if name in _SAME_SHAPE and args:
+            return shape_of(args[0], scope)
+        if name in ("sum", "mean") and len(args) == 1:
+            return _reduce(shape_of(args[0], scope), _constant_keywords(node))
+    raise _Unknown
+
+
+def _evaluate(expr):
+    try:
+        return shape_of(expr, SCOPE), None
+    except _Mismatch as e:
+        return None, e.args[0]
+    except (_Unknown, RecursionError, TypeError, ValueError):
+        return None, None
+
+
+def _variants(expr, name):
+    """(changed expression, the change in Japanese, in English, the family) for each one-place change of expr."""
+    layer = name[-1] if name[-1] in "23" else ""
+    for node in ast.walk(expr):
+        if not isinstance(node, ast.Name) or node.id not in SCOPE:
+            continue
+        shape = SCOPE[node.id]
+        original = node.id
+        swaps = []
+        if original in INPUTS:
+            swaps += [(other, "input") for other in INPUTS if other != original]
+        if name.startswith("b_") and original in (f"dLdW_{layer}", f"W_{layer}"):
+            swaps.append((original.replace("W", "b"), "weight for bias"))
+        other_layer = original.translate(str.maketrans("23", "32"))
+        if original not in INPUTS[:1] and other_layer != original and other_layer in SCOPE:
+            swaps.append((other_layer, "layer"))
+        for other, family in swaps:
+            node.id = other
+            yield (ast.parse(ast.unparse(expr), mode="eval").body, original, shape, family)
+            node.id = original
+    for node in list(ast.walk(expr)):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+            node.left, node.right = node.right, node.left
+            yield (ast.parse(ast.unparse(expr), mode="eval").body, ast.unparse(node.right) + " @ " +
+                   ast.unparse(node.left), None, "order")
+            node.left, node.right = node.right, node.left
+        if isinstance(node, ast.Attribute) and node.attr == "T":
+            continue  # its name is already transposed
+        for field, child in ast.iter_fields(node):
+            if isinstance(child, ast.Name) and child.id in SCOPE and len(SCOPE[child.id]) == 2:
+                setattr(node, field, ast.Attribute(child, "T", ast.Load()))
+                yield (ast.parse(ast.unparse(expr), mode="eval").body, child.id, SCOPE[child.id], "untransposed")
+                setattr(node, field, child)
+            if isinstance(child, ast.Attribute) and child.attr == "T" and isinstance(child.value, ast.Name) \
+                    and child.value.id in SCOPE:
+                setattr(node, field, child.value)
+                family = "X twice" if child.value.id == "X" else "transposed extra"
+                yield (ast.parse(ast.unparse(expr), mode="eval").body, child.value.id, SCOPE[child.value.id], family)
+                setattr(node, field, child)
+
+
+def _cause(family, operand, shape, name, got):
+    """One likely cause: (ja, en, the mistake's name for a class's summary)."""
+    s = str(shape)
+    made_ja = (f"形 {got} は、{operand} {s} を使ったときの形です。" if got
+               else f"{operand} {s} のところで形が合いません。")
+    made_en = f"{got} is the shape {operand} {s} gives" if got else f"the shapes break at {operand} {s}"
+    if family == "input":
+        return (f"{made_ja}この層への入力が {operand} でよいか確かめてください。",
+                f"{made_en}: check that {operand} is this layer's input.",
+                f"{operand}: the wrong layer's input")
+    if family == "layer":
+        return (f"{made_ja}{operand} がこの層のものか確かめてください。",
+                f"{made_en}: check that {operand} belongs to this layer.",
+                f"{operand}: another layer's tensor")
+    if family == "order":
+        return (f"掛ける順番が逆のようです (`{operand}`)。それぞれの形を見比べてください。",
+                f"The factors seem to be in the wrong order (`{operand}`): compare their shapes.",
+                "factors in the wrong order")
+    if family == "weight for bias":
+        return (f"{made_ja}{operand} は重みの勾配です。{name} はバイアスなので、バイアスの勾配を使ってください。",
+                f"{made_en}: {operand} is a weight's gradient, and {name} is a bias.",
+                "a weight's gradient used for a bias")
+    if family == "untransposed":
+        return (f"{operand} {s} が転置されていないようです。{operand} の形と、掛ける相手の形を見比べてください。",
+                f"{operand} {s} seems to be left untransposed: compare its shape with the other factor's.",
+                f"{operand} left untransposed")
+    if family == "X twice":
+        return (f"X はすでに {s} です (inference では最初の行 X = X.T、学習のセルでは X = X_batch.T で転置済み)。"
+                "X.T で二重に転置しています。",
+                f"X is already {s} (transposed once above): X.T transposes it twice.", "X transposed twice")
+    return (f"{operand} はすでに {s} です。{operand}.T の .T がよけいなようです。",
+            f"{operand} is already {s}: the .T of {operand}.T looks extra.", f"{operand} transposed once too often")
+
+
+def _bias_sum(name, got, want):
+    """A bias gradient's wrong shape: a sum left out, over the other axis, or over everything."""
+    if not (name.startswith("dLdb") or name.startswith("b_")) or len(want) != 2:
+        return None
+    rows = want[0]
+    if got == (rows, _N):
+        return ("ミニバッチについて足していません。"
+                "バイアスの勾配は、ミニバッチの各データのデルタを足した列ベクトルです。",
+                "The sum over the mini-batch is left out: a bias's gradient is the column of the deltas summed over "
+                "the batch.", "the sum over the batch left out")
+    if got in ((1, _N), (_N,)):
+        return ("足す方向が違います。ミニバッチの方向 (axis=1) ではなく、クラスやユニットの方向で足しています。",
+                "The sum runs over the wrong axis: over the classes or units, not over the batch (axis 1).",
+                "summed over the wrong axis")
+    if got == (rows,):
+        return ("ミニバッチについて足した結果が、列ベクトル (形の最後が 1) になっていません。",
+                "The sum over the batch lost its column shape.", "the column shape lost")
+    if got in ((), (1, 1)):
+        return ("すべての要素を足しています。足すのはミニバッチの方向だけにしてください。",
+                "It sums over everything: sum over the batch alone.", "summed over everything")
+    return None
+
+
+def diagnose(name, line, got=None):
+    """([ja], [en], mistake) naming the likely culprit of a line of ``name`` whose shape is ``got`` (None: it raised).
+
+    ([], [], "") when the shapes tell nothing."""
+    want = SCOPE.get(name)
+    try:
+        statement = ast.parse(line.strip()).body[0]
+    except (SyntaxError, IndexError, ValueError):
+        return [], [], ""
+    if want is None or not isinstance(statement, ast.Assign):
+        return [], [], ""
+    expr = statement.value
+    base, mismatch = _evaluate(expr)
+    got = got if got is not None else base
+    ja, en = [], []
+    if mismatch is not None:
+        left, right = shape_of(mismatch.left, SCOPE) if _ok(mismatch.left) else "?", \
+            shape_of(mismatch.right, SCOPE) if _ok(mismatch.right) else "?"
+        sign = "@" if isinstance(mismatch.op, ast.MatMult) or isinstance(mismatch, ast.Call) else \
+            {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}.get(type(mismatch.op), "?")
+        if isinstance(mismatch, ast.BinOp):
+            a, b = ast.unparse(mismatch.left), ast.unparse(mismatch.right)
+            ja.append(f"`{a}` は {left}、`{b}` は {right} で、{sign} の両側の形が合いません。")
+            en.append(f"`{a}` is {left} and `{b}` is {right}: they do not fit on either side of {sign}.")
+    causes = []
+    if got is not None and len(got) == 2 and got == want[::-1] and got != want:
+        causes.append(("結果が転置になっています。掛ける順番と .T を確かめてください。",
+                       "The result is transposed: check the order of the factors and the .T.", "transposed product"))
+    bias = _bias_sum(name, tuple(got), want) if got is not None else None
+    if bias:
+        causes.append(bias)
+    if not causes:
+        seen = set()
+        for variant, operand, shape, family in _variants(expr, name):
+            shape_now, _ = _evaluate(variant)
+            if shape_now == want and (operand, family) not in seen:
+                seen.add((operand, family))
+                causes.append(_cause(family, operand, shape, name, got))
+    if len(causes) == 1:
+        ja.append(f"よくある間違い: {causes[0][0]}")
+        en.append(f"Likely mistake: {causes[0][1]}")
+    elif causes:
+        ja.append("次のどれかが考えられます:")
+        ja += [f"・{c[0]}" for c in causes]
+        en.append("One of these is likely: " + " Or: ".join(c[1] for c in causes))
+    mistake = causes[0][2] if len(causes) == 1 else ("one of several shape mistakes" if causes else "")
+    return ja, en, mistake
+
+
+def _ok(node):
+    try:
+        shape_of(node, SCOPE)
+        return True
+    except (_Mismatch, _Unknown):
+        return False

@@ -1,0 +1,57 @@
+"""The handout's contract, written once: the files it needs, its blank, its cells and the markers of the SGD step.
+
+The notebooks, the answer checks, the exercise writer (``scripts/make_exercise.py``), the grader and the tests read
+these names from here; ``tests/test_handout.py`` checks that the notebooks agree with them.
+"""
+
+SOLUTION = "mnist_mlp.ipynb"
+HANDOUT = "mnist_mlp_exercise.ipynb"
+HANDOUT_NO_HINTS = "mnist_mlp_exercise_no_hints.ipynb"
+
+# The modules the notebook imports, which its first code cell downloads beside it on Colab (in this order).
+HELPERS = ("utils.py", "progress.py", "mnist_data.py", "checks.py", "answer_key.py", "judge.py", "diagnosis.py",
+           "runlines.py", "reference.py", "handout.py")
+
+BLANK = "### CODE HERE ###"  # what a blank holds, as in the course's handout
+NO_HINTS_LINE = "ANSWER_HINTS = False  # この配布版にはヒントがありません"  # the no-hints handout's imports cell
+
+# The course's comments around one SGD step in the training cell.
+STEP_START = "## 順方向の推論"
+STEP_END = "## リアルタイムの誤差の描画"
+
+# The cells with blanks: their ids, and what finds them in a submission (ids do not survive every editor).
+BLANK_CELLS = {"functions": ("functions", ("def softmax(", "def dsigmoid_du(")),
+               "inference": ("inference", ("def inference(",)),
+               "training": ("train", (STEP_START, STEP_END)),
+               "test": ("test-predict", ("Y_hat =", "testacc ="))}
+# The answer checks and the course's own error checks.
+ANSWER_CHECK_CELLS = ("functions-answer-check", "inference-answer-check", "train-answer-check", "test-answer-check")
+COURSE_CHECK_CELLS = ("functions-check", "inference-check")
+CHECK_CELLS = ANSWER_CHECK_CELLS + COURSE_CHECK_CELLS
+COLAB_CELL = "colab-utils"  # downloads HELPERS on Colab
+# Cells that only draw or print, left out when the grader trains a student's network.
+DISPLAY_CELLS = ("image-tile", "accuracy-curves", "training-numbers", "valid-confusion", "test-confusion")
+TEST_ACCURACY = "Test accuracy: "  # what the test-set cell prints before the accuracy
+
+
+def find_cells(nb):
+    """{'functions' | 'inference' | 'training' | 'test': the source of that cell in nb, or None}, and {key: index}.
+
+    A cell is found by what it holds, so a submission whose editor renumbered the cells is still read."""
+    found, where = {}, {}
+    for key, (_, markers) in BLANK_CELLS.items():
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "code" and all(marker in cell.source for marker in markers):
+                found[key], where[key] = cell.source, index
+    return {key: found.get(key) for key in BLANK_CELLS}, where
+
+
+def checks_changed(nb, handout):
+    """True when a check cell of the handout is missing from nb or edited."""
+    sources = {cell.source.strip() for cell in nb.cells}
+    return any(cell.source.strip() not in sources for cell in handout.cells if cell.get("id") in CHECK_CELLS)
+
+
+def has_hints(text):
+    """False for a handout written with ``--no-hints`` (its checks then point to the chain rule, not a hint)."""
+    return NO_HINTS_LINE.split("#")[0].strip() not in text

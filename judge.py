@@ -1,0 +1,285 @@
+"""The judge: what a learner's lines made (``runlines.py``'s data) against the reference, as a verdict per blank.
+
+Every value is compared with its right value (``reference.py``) by ``rel_error``: numbers are judged, never text, so
+``np.dot``, ``@``, ``keepdims=True`` or ``.reshape(-1, 1)`` all pass. A wrong value is matched against the blank's
+known mistakes (``answer_key.py``); a wrong shape is read for the operand to blame. The verdict carries the message
+the learner reads, Japanese first, then one English paragraph.
+
+Nothing here runs a learner's code: the grader judges, outside its sandbox, data that a sandboxed run produced. No
+IPython, no module-level setting: whether the handout has hints is an argument.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+import diagnosis
+import reference
+from answer_key import BLANKS, COLUMNS, FUNCTION_ROWS, FUNCTIONS, INFERENCE_ROWS, STEP, TEST, TEST_ROWS, TRAINING_ROWS
+from reference import rel_error, shape_in_notebook
+from runlines import decode
+
+TOLERANCE = 1e-6  # largest relative error of a right line in float64 (right lines give 1e-8 or less)
+
+
+@dataclass
+class Verdict:
+    """How one blank was judged: ``status`` is ok, wrong, empty or error; ``ja`` / ``en`` say why."""
+
+    status: str
+    ja: list = field(default_factory=list)
+    en: list = field(default_factory=list)
+    error: float = float("nan")  # relative error against the reference, where one was computed
+    shape: str = ""  # the shape the line makes, in the notebook's sizes
+    line: str = ""  # the learner's line
+    lineno: int = 0  # its line in the cell
+    mistake: str = ""  # the named mistake (English), for a class's summary
+
+    @property
+    def ok(self):
+        return self.status == "ok"
+
+    def as_dict(self):
+        return {"status": self.status, "ja": self.ja, "en": self.en, "line": self.line, "lineno": self.lineno,
+                "mistake": self.mistake, "shape": self.shape,
+                "error": self.error if np.isfinite(self.error) else None}
+
+
+def hint_pointer(blank, hints=True, empty=False):
+    """Where the learner finds the equation: the text above, or for the deltas and gradients, the hint."""
+    if blank in TEST.values():
+        return ("上の「学習結果の確認」のセルと同じように、テストデータ (X_test, y_test) について書いてください。",
+                "Write it as in the validation cells above, for the test set (X_test, y_test).")
+    if blank.shown:
+        if empty:
+            return "上の説明にある式を見ながら書いてください。", "Write it from the equation in the text above."
+        return "上の説明にある式と見比べてください。", "Compare it with the equation in the text above."
+    if not hints:
+        return ("上の説明にある形を手がかりに、連鎖律で式を導いてください。",
+                "Derive it with the chain rule; the shapes given above are the clue.")
+    if empty:
+        return ("上の説明にある形を手がかりに、式を導いてください。行き詰まったら「ヒント」を開いてください。",
+                "Derive it from the shapes given above; the hint above holds the equation.")
+    return ("式をもう一度導いてみてください。「ヒント」を開くと式を確かめられます。",
+            "Derive it again; the hint above holds the equation.")
+
+
+def _error_pointer(kind, message, name, line, blank, hints):
+    """What a learner does about the exception their line raised: from the shapes where they tell."""
+    if kind == "NameError":
+        return (["まだ定義されていない名前を使っています。変数名のつづりを確かめてください。"],
+                ["It uses a name that is not defined: check the spelling."])
+    if kind == "SyntaxError":
+        return (["Python の文として読めません。かっこの閉じ忘れなどを確かめてください。"],
+                ["It is not valid Python: check the brackets."])
+    if kind == "LineTimeout":
+        return (["この行が時間内に終わりませんでした。"], ["This line did not finish in its time limit."])
+    if kind == "ValueError" and ("matmul" in message or "broadcast" in message):
+        ja, en, _ = diagnosis.diagnose(name, line)
+        if not any(text.startswith(("よくある間違い", "次のどれか")) for text in ja):
+            ja.append("行列の形が合わず、計算できません。"
+                      "上の説明にある形を手がかりに、掛ける順番と .T を確かめてください。")
+            en.append("The shapes do not fit: check the order of the factors and the .T against the shapes above.")
+        return ja, en
+    ja, en = hint_pointer(blank, hints)
+    return [ja], [en]
+
+
+def judge_row(name, made, right, hints=True):
+    """The verdict on one line (``made``: what ``runlines.run_lines`` recorded for it) against ``right[name]``."""
+    blank = STEP.get(name) or TEST.get(name)
+    if made is None:
+        return Verdict("error", [f"{name} に代入する行がありません。"], [f"No line assigns {name}."],
+                       mistake="line missing")
+    verdict = _judge_made(name, blank, made, right, hints)
+    verdict.line, verdict.lineno = made["line"], made["lineno"]
+    return verdict
+
+
+def _judge_made(name, blank, made, right, hints):
+    pointer_ja, pointer_en = hint_pointer(blank, hints)
+    value = made.get("value") or {}
+    notebook = made.get("notebook") or {}
+    if made.get("raised") is None and value.get("kind") == "empty":
+        empty_ja, empty_en = hint_pointer(blank, hints, empty=True)
+        return Verdict("empty", [f"{name} の空欄がまだ埋まっていません。", empty_ja],
+                       [f"{name} is not filled yet. {empty_en}"])
+    if made.get("raised") is not None:
+        kind, message = notebook.get("raised") or made["raised"]
+        what_ja, what_en = _error_pointer(kind, message, name, made["line"], blank, hints)
+        return Verdict("error", [*what_ja, f"({kind}: {message})"],
+                       [f"The line of {name} raised {kind}: {message}.", *what_en], mistake=kind)
+    shape = str(tuple(notebook["shape"])) if "shape" in notebook else ""
+    got = decode(value)
+    want = right[name]
+    if got is None and value.get("kind") == "too big":
+        got_shape = tuple(value["shape"])
+    elif got is None:
+        return Verdict("wrong", [f"{name} が数値の配列になっていません。"], [f"{name} is not an array of numbers."],
+                       shape=shape, mistake="not numbers")
+    else:
+        got_shape = got.shape
+    if got_shape != np.shape(want):
+        right_shape = shape_in_notebook(blank.shape) if blank.shape else str(np.shape(want))
+        seen = shape or str(got_shape)
+        cause_ja, cause_en, mistake = diagnosis.diagnose(name, made["line"], tuple(notebook.get("shape", got_shape)))
+        if not cause_ja:
+            cause_ja, cause_en = [pointer_ja], [pointer_en]
+        return Verdict("wrong", [f"{name} の形が {seen} になっています。正しい形は {right_shape} です。", *cause_ja],
+                       [f"{name} has shape {seen}; it should be {right_shape}.", *cause_en],
+                       shape=shape, mistake=mistake or "wrong shape")
+    error = rel_error(got, want) if np.all(np.isfinite(got)) else float("inf")
+    if error < TOLERANCE:
+        return Verdict("ok", error=error, shape=shape)
+    for wrong, ja, en in blank.mistakes:
+        value = _wrong_value(wrong, right)
+        if value is not None and np.shape(value) == got.shape and rel_error(got, value) < TOLERANCE:
+            return Verdict("wrong", [f"よくある間違い: {ja}"], [f"{name} is wrong. Likely mistake: {en}."],
+                           error=error, shape=shape, mistake=en)
+    if not np.all(np.isfinite(got)):
+        return Verdict("wrong", [f"{name} に nan か inf が含まれています。", pointer_ja],
+                       [f"{name} holds nan or inf. {pointer_en}"], error=error, shape=shape, mistake="nan or inf")
+    return Verdict("wrong", [pointer_ja], [f"{name} is wrong. {pointer_en}"],
+                   error=error, shape=shape, mistake="another mistake")
+
+
+def _wrong_value(wrong, right):
+    with np.errstate(all="ignore"):
+        return wrong(right)
+
+
+def _rows(made, rows, right, hints, where=""):
+    made = made or {}
+    if "cell_raised" in made:
+        kind, message = made["cell_raised"]
+        return {name: Verdict("error", [f"このセルを読めませんでした ({kind}: {message})。"],
+                              [f"This cell could not be read: {kind}: {message}"], mistake=kind) for name in rows}
+    verdicts = {}
+    for name in rows:
+        if name in made:
+            verdicts[name] = judge_row(name, made[name], right, hints)
+        else:
+            verdicts[name] = Verdict("error", [f"{where}{name} に代入する行がありません。"],
+                                     [f"No line {'of inference ' if where else ''}assigns {name}."],
+                                     mistake="line missing")
+    return verdicts
+
+
+def judge_training(made, hints=True):
+    """{row: Verdict} for the 14 lines of one SGD step (``runlines.run_training``'s data)."""
+    return _rows(made, TRAINING_ROWS, reference.training_reference()[3], hints)
+
+
+def judge_inference(made, hints=True):
+    """{row: Verdict} for the four lines of ``inference``; every row an error when no ``inference`` is defined."""
+    if made == {}:
+        return {name: Verdict("error", ["inference を定義する def が見つかりません。"], ["No def of inference found."],
+                              mistake="no def") for name in INFERENCE_ROWS}
+    return _rows(made, INFERENCE_ROWS, reference.inference_reference()[2], hints, where="inference の中に ")
+
+
+def judge_test(made, hints=True):
+    """{row: Verdict} for Y_hat and testacc."""
+    return _rows(made, TEST_ROWS, reference.test_cell_values()[1], hints)
+
+
+def judge_functions(made, hints=True):
+    """{name: Verdict} for the four functions (``runlines.run_functions``'s data)."""
+    if "cell_raised" in made:
+        kind, message = made["cell_raised"]
+        return {name: Verdict("error", [f"関数のセルでエラーが出ました ({kind}: {message})。"],
+                              [f"The cell of the functions raised {kind}: {message}"], mistake=kind)
+                for name in FUNCTION_ROWS}
+    verdicts = {}
+    probes = reference.function_probes()
+    for name in FUNCTION_ROWS:
+        one = made.get(name) or {"defined": False, "line": "", "lineno": 0, "probes": []}
+        if not one["defined"]:
+            verdicts[name] = Verdict("error", [f"{name} が定義されていません。"], [f"{name} is not defined."],
+                                     mistake="not defined")
+            continue
+        verdicts[name] = _judge_function(name, one["probes"], probes[name])
+        verdicts[name].line, verdicts[name].lineno = one["line"], one["lineno"]
+    return verdicts
+
+
+def _probe_call(name, kwargs):
+    """How a probe called the function, for a learner who never made that call."""
+    if kwargs.get("reduce_axis") == 1:
+        return (f"{name}(U, reduce_axis=1) で確かめたときです (U は (6, 10)、1行が1つのデータ)。"
+                "このノートブックではこの呼び方をしませんが、reduce_axis の方向に計算する関数なので、"
+                "reduce_axis=1 でも正しく動く必要があります。",
+                f"This is the call {name}(U, reduce_axis=1), U of shape (6, 10), one example per row. The notebook "
+                "never calls it that way, but the function computes along reduce_axis, so it must work there too.")
+    return "", ""
+
+
+def _judge_function(name, results, probes):
+    blank = FUNCTIONS[name]
+    for result, (_, kwargs, r, want) in zip(results, probes, strict=False):
+        call_ja, call_en = _probe_call(name, kwargs)
+        extra_ja, extra_en = ([call_ja] if call_ja else []), ([call_en] if call_en else [])
+        if "raised" in result:
+            kind, message = result["raised"]
+            if kind == "SyntaxError":
+                return Verdict("error", [f"{name} の return の行が Python の文になっていません。"],
+                               [f"The return line of {name} is not valid Python."], mistake="SyntaxError",
+                               lineno=result.get("lineno", 0))
+            return Verdict("error", [f"{name} の中でエラーが出ました: {kind}: {message}", *extra_ja],
+                           [f"{name} raised {kind}: {message}", *extra_en], mistake=kind)
+        value = result["value"]
+        if value.get("kind") == "empty":
+            return Verdict("empty", [f"{name} の return の空欄がまだ埋まっていません。",
+                                     "上の説明にある式を見ながら書いてください。"],
+                           [f"The return line of {name} is not filled yet."])
+        if value.get("kind") == "none":
+            return Verdict("empty", [f"{name} が何も返していません (return の右側が空です)。",
+                                     "上の説明にある式を見ながら書いてください。"],
+                           [f"{name} returns nothing (the return line is empty)."])
+        got = decode(value)
+        if got is None:
+            return Verdict("wrong", [f"{name} が数値の配列を返していません。"], [f"{name} does not return numbers."],
+                           mistake="not numbers")
+        if r.get("big") and not np.all(np.isfinite(got)):
+            return Verdict("wrong", [f"{name} が大きな入力 (u = ±1000) で nan か inf を返します。"
+                                     "exp がオーバーフローしています。",
+                                     "NaN 対策: exp をとる前に最大値を引くと、比は変わらずオーバーフローしません。"
+                                     if name == "softmax" else "NaN 対策: tanh を使う形に書き換えてください。"],
+                           [f"{name} returns nan or inf for large inputs (u = ±1000): exp overflows."],
+                           mistake="overflows to nan")
+        if got.shape != want.shape:
+            return Verdict("wrong", [f"{name} の出力の形が {got.shape} になっています。正しい形は {want.shape} です。",
+                                     *extra_ja],
+                           [f"{name} returned shape {got.shape}; it should be {want.shape} here.", *extra_en],
+                           mistake="wrong shape")
+        if rel_error(got, want) < TOLERANCE:
+            continue
+        for wrong, ja, en in blank.mistakes:
+            value = _wrong_value(wrong, r)
+            if np.shape(value) == got.shape and rel_error(got, value) < TOLERANCE:
+                return Verdict("wrong", [f"よくある間違い: {ja}", *extra_ja],
+                               [f"{name} is wrong. Likely mistake: {en}.", *extra_en], mistake=en)
+        return Verdict("wrong", ["上の説明にある式と見比べてください。", *extra_ja],
+                       [f"{name} is wrong: compare it with its equation above.", *extra_en],
+                       mistake="another mistake", error=rel_error(got, want))
+    return Verdict("ok")
+
+
+def judge_cells(made, hints=True):
+    """A verdict for each of the 24 blanks (the keys of ``BLANKS``), from ``runlines.run_cells``'s data."""
+    judges = {"functions": (judge_functions, ""), "inference": (judge_inference, "inference."),
+              "training": (judge_training, "training."), "test": (judge_test, "")}
+    rows = {"functions": FUNCTION_ROWS, "inference": INFERENCE_ROWS, "training": TRAINING_ROWS, "test": TEST_ROWS}
+    verdicts = {}
+    for cell, (judge, prefix) in judges.items():
+        if made.get(cell) is None:
+            found = {name: Verdict("error", ["このセルが見つかりません。"], ["This cell was not found."],
+                                   mistake="cell missing") for name in rows[cell]}
+        else:
+            found = judge(made[cell], hints)
+        verdicts.update({prefix + name: v for name, v in found.items()})
+    return {name: verdicts[name] for name in COLUMNS}
+
+
+__all__ = ["BLANKS", "COLUMNS", "TOLERANCE", "Verdict", "judge_cells", "judge_functions", "judge_inference",
+           "judge_row", "judge_test", "judge_training"]

@@ -1,0 +1,223 @@
+"""The report of a graded class: ``grades.csv``, one feedback page per student and the class page (``index.html``).
+
+It knows the rows and each student's verdicts, nothing of how notebooks run. No page a student gets holds a path,
+a user name or a host name of the teacher's machine.
+"""
+
+import base64
+import collections
+import csv
+import html
+import io
+import re
+
+from answer_key import COLUMNS as BLANK_COLUMNS
+
+COLUMNS = ["submission", *BLANK_COLUMNS, "test_accuracy", "checks_changed", "problem", "score", "max_score"]
+STATUS_JA = {"ok": "正しい", "wrong": "間違い", "empty": "空欄", "error": "エラー", "": "-"}
+HEADLINE = {"wrong": "の行が間違っています", "error": "の行でエラーが出ました", "empty": "の行がまだ埋まっていません"}
+STYLE = ("body{font-family:'Noto Sans CJK JP',sans-serif;max-width:60em;margin:2em auto;line-height:1.5}"
+         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}"
+         ".ok{background:#e8f5e9}.wrong,.error{background:#ffebee}.empty{background:#fff8e1}"
+         "code,pre{font-family:monospace;white-space:pre-wrap}")
+
+
+def read_points(path):
+    """{column: points} from a CSV with the header ``column,points``; every other blank is worth 1.
+
+    Raises ValueError naming the bad line and the fix."""
+    points = dict.fromkeys(BLANK_COLUMNS, 1.0)
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        reader = csv.reader(f)
+        header = next(reader, None)
+        if [h.strip() for h in header or []] != ["column", "points"]:
+            raise ValueError(f"{path}: the first line must be the header column,points (got {header})")
+        for number, line in enumerate(reader, 2):
+            if not line or not "".join(line).strip():
+                continue
+            if len(line) != 2 or line[0].strip() not in points:
+                raise ValueError(f"{path}, line {number}: {','.join(line)!r} is not a column of grades.csv and its "
+                                 f"points; the columns are {', '.join(BLANK_COLUMNS)}")
+            try:
+                value = float(line[1])
+            except ValueError:
+                value = -1.0
+            if not value >= 0:
+                raise ValueError(f"{path}, line {number}: the points {line[1]!r} must be a number, 0 or more")
+            points[line[0].strip()] = value
+    return points
+
+
+def _number(x):
+    return f"{x:g}"
+
+
+def score(row, points):
+    """(score, max score) of a row: a blank scores its points only when it is ``ok``."""
+    return sum(p for c, p in points.items() if row.get(c) == "ok"), sum(points.values())
+
+
+def row(name, result, points):
+    """The grades.csv row of one submission from its result (verdicts, test accuracy, problem)."""
+    verdicts = result.get("verdicts") or {}
+    r = {"submission": name, **{c: verdicts.get(c, {}).get("status", "") for c in BLANK_COLUMNS},
+         "test_accuracy": result.get("test_accuracy", ""),
+         "checks_changed": "true" if result.get("checks_changed") else "false", "problem": result.get("problem", "")}
+    got, most = score(r, points)
+    return {**r, "score": _number(got), "max_score": _number(most)}
+
+
+def _page(title, body):
+    return (f"<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
+            f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n")
+
+
+def feedback_name(index, submission):
+    """NNN-<the submission's folders and name>.html: Japanese names kept, the handout's own name dropped."""
+    name = re.sub(r"(^|/)mnist_mlp_exercise(_no_hints)?\.ipynb$", "", submission).removesuffix(".ipynb")
+    slug = re.sub(r"[^\w.-]+", "_", name).strip("_")[:80] or "notebook"
+    return f"{index:03d}-{slug}.html"
+
+
+def _settings_line(settings):
+    e = html.escape
+    return (f"<p class=\"settings\">採点の設定 / settings: split {e(str(settings['split']))}, "
+            f"sandbox {e(settings['sandbox'])}, {e(settings['date'])}</p>")
+
+
+def blank_message(column, v):
+    """The Japanese-first message of one blank, as the notebook would show it: (Japanese lines, English lines)."""
+    ja = ([f"{column.split('.')[-1]} {HEADLINE[v['status']]}。"] if v["status"] in HEADLINE else []) + v["ja"]
+    return ja, v["en"]
+
+
+def feedback_page(submission, result, r, settings):
+    e = html.escape
+    parts = [f"<h1>答え合わせ / Feedback: {e(submission)}</h1>",
+             f"<p>得点 / score: <strong>{e(r['score'])} / {e(r['max_score'])}</strong></p>"]
+    if result.get("problem"):
+        parts.append(f"<p><strong>問題 / problem:</strong> {e(result['problem'])}</p>")
+    for note in result.get("notes", []):
+        parts.append(f"<p>{e(note)}</p>")
+    if result.get("test_accuracy"):
+        parts.append(f"<p>学習したネットワークのテストデータでの正解率 / test accuracy of the trained network: "
+                     f"<strong>{e(result['test_accuracy'])}</strong></p>")
+    verdicts = result.get("verdicts") or {}
+    if verdicts:
+        right = sum(v["status"] == "ok" for v in verdicts.values())
+        parts.append(f"<p>{len(verdicts)} 個の空欄のうち {right} 個が正しいです。 / "
+                     f"{right} of {len(verdicts)} blanks are right.</p>")
+        ordered = sorted(verdicts.items(), key=lambda item: item[1]["status"] == "ok")  # what to fix comes first
+        parts.append("<table><tr><th>空欄 / blank</th><th>判定 / verdict</th><th>書いた行 / your line</th>"
+                     "<th>説明 / explanation</th></tr>")
+        for column, v in ordered:
+            ja, en = blank_message(column, v)
+            explanation = "<br>".join(e(t) for t in ja)
+            if en:
+                explanation += "<br><i lang=\"en\">" + "<br>".join(e(t) for t in en) + "</i>"
+            parts.append(f"<tr class=\"{v['status']}\"><td><code>{e(column)}</code></td>"
+                         f"<td>{STATUS_JA[v['status']]} / {v['status']}</td><td><pre>{e(v['line'])}</pre></td>"
+                         f"<td>{explanation}</td></tr>")
+        parts.append("</table>")
+    if result.get("checks_changed"):
+        parts.append("<p>答え合わせのセルが書き換えられているか、消されていました。採点には配布したチェックを使いました。"
+                     " / A check cell was edited or removed; the grader used its own checks.</p>")
+    parts.append(_settings_line(settings))
+    return _page(f"Feedback: {submission}", "\n".join(parts))
+
+
+def _mistake(v):
+    """A blank's verdict as the class page counts it: the named mistake, Japanese first."""
+    if v["mistake"] in ("", "another mistake"):
+        return "式と違う値 / another wrong value"
+    return f"{v['ja'][0]} / {v['mistake']}"
+
+
+def class_page(rows, results, seconds, settings):
+    e = html.escape
+    judged = [r for r in rows if results[r["submission"]].get("verdicts")]
+    trained = [r for r in rows if r["test_accuracy"]]
+    counts = {c: sum(r[c] == "ok" for r in judged) for c in BLANK_COLUMNS}
+    scores = collections.Counter(r["score"] for r in rows)
+    most = rows[0]["max_score"] if rows else "0"
+    spread = " ".join(f"{s}点: {n}人" for s, n in sorted(scores.items(), key=lambda item: -float(item[0])))
+    parts = [f"<h1>クラスの結果 / Class results</h1><p>ノートブック {len(rows)} 件のうち、{len(judged)} 件の空欄を"
+             f"判定し、{len(trained)} 件の学習が最後まで進みました ({seconds:.0f} 秒)。 / {len(rows)} notebooks: "
+             f"{len(judged)} judged, {len(trained)} trained to the end, in {seconds:.0f} s.</p>",
+             f"<h2>得点の分布 / Scores (out of {e(most)})</h2><p>{e(spread)}</p>",
+             f"<img src=\"data:image/png;base64,{_score_chart(rows)}\" alt=\"得点ごとの学生の数 / students per score, "
+             f"out of {e(most)}\">",
+             f"<h2>空欄ごと / Blanks</h2><img src=\"data:image/png;base64,{_chart(counts, len(judged))}\" "
+             f"alt=\"各空欄を正しく書いた学生の数 / students right in each blank, out of {len(judged)}\">",
+             "<table><tr><th>空欄 / blank</th><th>正しい / right</th><th>間違い / wrong</th><th>エラー / error</th>"
+             "<th>空欄のまま / empty</th><th>いちばん多い間違い / most common mistake</th></tr>"]
+    for column in BLANK_COLUMNS:
+        statuses = collections.Counter(r[column] for r in judged)
+        mistakes = collections.Counter(_mistake(results[r["submission"]]["verdicts"][column]) for r in judged
+                                       if r[column] in ("wrong", "error"))
+        common = mistakes.most_common(1)
+        text = f"{e(common[0][0])} ({common[0][1]})" if common else ""
+        parts.append(f"<tr><td><code>{e(column)}</code></td><td>{statuses['ok']} / {len(judged)}</td>"
+                     f"<td>{statuses['wrong']}</td><td>{statuses['error']}</td><td>{statuses['empty']}</td>"
+                     f"<td>{text}</td></tr>")
+    parts.append("</table><h2>学生ごと / Students</h2><table><tr><th>提出 / submission</th><th>得点 / score</th>"
+                 "<th>正解率 / test accuracy</th><th>チェックの変更 / checks changed</th><th>問題 / problem</th></tr>")
+    for index, r in enumerate(rows, 1):
+        link = f"feedback/{feedback_name(index, r['submission'])}"
+        parts.append(f"<tr><td><a href=\"{e(link)}\">{e(r['submission'])}</a></td>"
+                     f"<td>{e(r['score'])} / {e(r['max_score'])}</td><td>{e(r['test_accuracy'])}</td>"
+                     f"<td>{e(r['checks_changed'])}</td><td>{e(r['problem'])}</td></tr>")
+    parts.append("</table>")
+    parts.append(_settings_line(settings))
+    return _page("Class results", "\n".join(parts))
+
+
+def _figure(draw):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 5))
+    draw(ax)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90)
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _chart(counts, total):
+    def draw(ax):
+        names = list(counts)[::-1]
+        ax.barh(names, [counts[n] for n in names], color="#4c72b0")
+        ax.set_xlim(0, max(total, 1))
+        ax.set_xlabel(f"Students right (of {total})")
+        ax.set_title("Students right in each blank")
+        ax.figure.set_size_inches(7, 7)
+    return _figure(draw)
+
+
+def _score_chart(rows):
+    def draw(ax):
+        values = [float(r["score"]) for r in rows]
+        most = float(rows[0]["max_score"]) if rows else 1
+        ax.hist(values, bins=min(25, int(most) + 1), range=(0, most), color="#55a868")
+        ax.set_xlabel(f"Score (of {most:g})")
+        ax.set_ylabel("Students")
+        ax.set_title("How the scores are spread")
+    return _figure(draw)
+
+
+def write_report(folder, rows, results, seconds, settings):
+    """grades.csv, feedback/NNN-name.html and index.html into folder (a new, empty one)."""
+    # UTF-8 with a byte-order mark: Excel on a Japanese Windows then reads the names right
+    with open(folder / "grades.csv", "w", newline="", encoding="utf-8-sig") as f:
+        writer = csv.DictWriter(f, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    (folder / "feedback").mkdir()
+    for index, r in enumerate(rows, 1):
+        page = feedback_page(r["submission"], results[r["submission"]], r, settings)
+        (folder / "feedback" / feedback_name(index, r["submission"])).write_text(page, encoding="utf-8")
+    (folder / "index.html").write_text(class_page(rows, results, seconds, settings), encoding="utf-8")

@@ -1,0 +1,327 @@
+"""Run a learner's lines on the tiny problem and record what each made: values, errors and shapes, as plain data.
+
+This is where a learner's code runs for the answer checks (the notebook's own kernel aside). Each line runs with
+every line before it holding its right value (``reference.py``), so one wrong line never spoils the lines after it;
+each line also runs once on zeros of the notebook's sizes, for the shape (or the error) the learner would meet in the
+notebook: (256, 100), not the tiny problem's (5, 6). What comes out is data only, JSON-able (``run_cells``): the
+grader runs this inside its sandbox and judges the data outside it (``judge.py``), so a learner's code never
+touches its own verdict.
+
+No IPython, no module-level setting: a time limit per line is an argument.
+"""
+
+import ast
+import re
+import signal
+import textwrap
+import warnings
+
+import numpy as np
+
+import reference
+from answer_key import FUNCTION_ROWS, INFERENCE_ROWS, STEP, TEST_ROWS, TRAINING_ROWS
+from handout import BLANK, STEP_END, STEP_START
+
+EMPTY = "__checks_blank__"  # what a blank line assigns while it is judged: reported as empty
+MAX_VALUES = 100_000  # a value with more entries is recorded by its shape alone
+_BLANK_LINE = re.compile(rf"^(\s*)(?:(\w+)\s*=|(return))\s*{re.escape(BLANK)}.*$", re.M)
+
+
+class Empty:
+    """The value of a blank left unfilled while it runs."""
+
+    def __repr__(self):
+        return BLANK
+
+
+class LineTimeout(Exception):
+    """A learner's line ran longer than its time limit."""
+
+
+class _Broken(Exception):
+    """A line that is not Python, reached while running."""
+
+
+def _alarm(signum, frame):
+    raise LineTimeout("this line ran longer than its time limit")
+
+
+def _quiet(func, *args, seconds=None, **kwargs):
+    """func(...) with floating-point warnings silenced, stopped with LineTimeout after ``seconds`` if given."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if seconds:
+            previous = signal.signal(signal.SIGALRM, _alarm)
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if seconds:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+
+
+def encode(value):
+    """A learner's value as data: {"dtype", "shape", "data"} for numbers, or {"kind": why it is not numbers}."""
+    if isinstance(value, Empty):
+        return {"kind": "empty"}
+    if value is None:
+        return {"kind": "none"}
+    try:
+        array = np.asarray(value)
+    except Exception:  # an object numpy cannot read
+        return {"kind": "not numbers", "type": type(value).__name__}
+    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+        return {"kind": "not numbers", "type": type(value).__name__}
+    if np.iscomplexobj(array):
+        return {"kind": "not numbers", "type": "complex"}
+    shape = [int(s) for s in array.shape]
+    if array.size > MAX_VALUES:
+        return {"kind": "too big", "shape": shape}
+    return {"dtype": str(array.dtype), "shape": shape, "data": array.astype(np.float64).ravel().tolist()}
+
+
+def decode(data):
+    """The array back from ``encode``'s data, or None for something that is not an array of numbers."""
+    if not isinstance(data, dict) or "data" not in data:
+        return None
+    return np.asarray(data["data"], dtype=np.float64).reshape(data["shape"])
+
+
+def _error(e):
+    return [type(e).__name__, str(e)[:500]]
+
+
+def fill_blanks(source):
+    """The source with each blank made a statement that assigns a marker (reported as 'empty')."""
+    return _BLANK_LINE.sub(lambda m: f"{m.group(1)}{m.group(2)} = {EMPTY}" if m.group(2)
+                           else f"{m.group(1)}return {EMPTY}", source)
+
+
+def parse(source):
+    """(tree, {line number: SyntaxError message}) of source; a line that is not Python becomes a call that raises."""
+    lines = source.split("\n")
+    broken = {}
+    for _ in range(len(lines)):
+        try:
+            return ast.parse("\n".join(lines)), broken
+        except SyntaxError as e:
+            number = min(max(e.lineno or 1, 1), len(lines))
+            text = lines[number - 1]
+            indent = text[: len(text) - len(text.lstrip())]
+            broken[number] = e.msg
+            name = re.match(r"\s*(\w+)\s*=[^=]", text)
+            target = f"{name.group(1)} = " if name else ("return " if text.strip().startswith("return") else "")
+            lines[number - 1] = f"{indent}{target}__checks_broken__({number})"
+    raise ValueError("the source could not be parsed")
+
+
+def _assigned(statement):
+    return [node.id for node in ast.walk(statement) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)]
+
+
+def statement_text(lines, first, last):
+    """The learner's statement as written (a wrapped one whole), comments left out."""
+    return "\n".join(line.split("#")[0].rstrip() for line in lines[first - 1:last]).strip()
+
+
+def _exec(code, namespace, seconds):
+    """Run one statement; return the exception it raised, or None."""
+    try:
+        _quiet(exec, code, namespace, seconds=seconds)
+    except (Exception, SystemExit) as e:  # the learner's line raised: recorded at this line
+        return e
+    return None
+
+
+def _broken_line(number):
+    raise _Broken(number)
+
+
+def run_lines(source, rows, ns, right, shapes_ns=None, seconds=None, first_line=1):
+    """Run source statement by statement in ns; record what each assignment to a row made.
+
+    After a row's line runs, the row takes its right value (``right[row]``), so the lines after it run on right
+    inputs. shapes_ns mirrors ns with zeros of the notebook's sizes: each line runs there too. Returns
+    {row: {"line", "lineno", "value", "raised", "notebook"}}; "notebook" is {"shape": [...]} or {"raised": [...]}.
+    """
+    tree, broken = parse(fill_blanks(source))
+    source_lines = source.split("\n")
+    for namespace in (ns, shapes_ns if shapes_ns is not None else {}):
+        namespace["__checks_broken__"], namespace[EMPTY] = _broken_line, Empty()
+    made = {}
+    for statement in tree.body:
+        targets = [name for name in _assigned(statement) if name in rows and name not in made]
+        code = compile(ast.Module([statement], type_ignores=[]), "<your line>", "exec")
+        number = statement.lineno
+        raised = _exec(code, ns, seconds)
+        if isinstance(raised, _Broken):
+            raised = SyntaxError(broken[number])
+        in_notebook = _exec(code, shapes_ns, seconds) if shapes_ns is not None else None
+        if isinstance(in_notebook, _Broken):
+            in_notebook = raised
+        for name in targets:
+            if shapes_ns is None:
+                notebook = None
+            elif in_notebook is not None:
+                notebook = {"raised": _error(in_notebook)}
+            else:
+                notebook = {"shape": [int(s) for s in np.shape(shapes_ns.get(name))]}
+            made[name] = {"line": statement_text(source_lines, number, statement.end_lineno),
+                          "lineno": number + first_line - 1, "notebook": notebook,
+                          "raised": _error(raised) if raised is not None else None,
+                          "value": encode(ns.get(name)) if raised is None else None}
+            ns[name] = np.copy(right[name])
+            if shapes_ns is not None and name in STEP and STEP[name].shape:
+                shapes_ns[name] = reference.notebook_zeros(STEP[name].shape)
+    return made
+
+
+def right_functions():
+    """The four functions, right, for the lines that call them: each line is judged on its own."""
+    return {"np": np, "softmax": lambda U, reduce_axis=0: reference.softmax(U, reduce_axis),
+            "sigmoid": reference.sigmoid, "dsigmoid_du": reference.dsigmoid}
+
+
+def step_source(cell_source):
+    """The lines of one SGD step in the training cell, from STEP_START to STEP_END, and the line before them."""
+    lines = cell_source.split("\n")
+    start = next(i for i, line in enumerate(lines) if STEP_START in line)
+    end = next(i for i, line in enumerate(lines) if STEP_END in line)
+    return textwrap.dedent("\n".join(lines[start:end])), start
+
+
+def run_training(cell_source, seconds=None):
+    """What each of the 14 lines of the SGD step in a training cell makes."""
+    step, offset = step_source(cell_source)
+    params, X, D, right = reference.training_reference()
+    zeros = reference.notebook_zeros
+    sizes = {"X": zeros("dn"), "D": zeros("kn"), "W_2": zeros("hd"), "b_2": zeros("h1"), "W_3": zeros("kh"),
+             "b_3": zeros("k1")}
+    common = {"eta": reference.ETA, "epoch": 0, "batch": 0, "nb_batch": 1, "nb_epoch": 1, "plot_freq": 50}
+    tiny, nb = reference.TINY, reference.NOTEBOOK
+    ns = {**right_functions(), **{k: v.copy() for k, v in params.items()}, "X": X, "D": D, "X_batch": X.T.copy(),
+          "Y_batch": D.T.copy(), "batch_size": tiny["n"], "x_dim": tiny["d"], "h_dim": tiny["h"],
+          "nb_classes": tiny["k"], **common}
+    shapes_ns = {**right_functions(), **sizes, "X_batch": sizes["X"].T, "Y_batch": sizes["D"].T,
+                 "batch_size": nb["n"], "x_dim": nb["d"], "h_dim": nb["h"], "nb_classes": nb["k"], **common}
+    return run_lines(step, TRAINING_ROWS, ns, right, shapes_ns, seconds, first_line=offset + 1)
+
+
+def function_def(source, name):
+    """The ``def name(...)`` statement in source, or None."""
+    tree, _ = parse(fill_blanks(source))
+    return next((node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name), None)
+
+
+def run_inference(cell_source, seconds=None):
+    """What each of the four lines of ``inference`` makes; {} when the cell defines no ``inference``."""
+    node = function_def(cell_source, "inference")
+    if node is None:
+        return {}
+    lines = cell_source.split("\n")
+    body_start = node.body[0].lineno
+    body = textwrap.dedent("\n".join(lines[body_start - 1:node.end_lineno]))
+    body = re.sub(r"^return\b", "__result__ =", body, flags=re.M)
+    params, X, right = reference.inference_reference()
+    zeros = reference.notebook_zeros
+    ns = {**right_functions(), **{k: v.copy() for k, v in params.items()}, "X": X.copy(), "x_dim": reference.TINY["d"]}
+    shapes_ns = {**right_functions(), "W_2": zeros("hd"), "b_2": zeros("h1"), "W_3": zeros("kh"), "b_3": zeros("k1"),
+                 "X": zeros("nd"), "x_dim": reference.NOTEBOOK["d"]}
+    made = run_lines(body, [*INFERENCE_ROWS, "X"], ns, right, shapes_ns, seconds, first_line=body_start)
+    made.pop("X", None)
+    return made
+
+
+def run_test(cell_source, seconds=None):
+    """What Y_hat and testacc of the test-set cell make."""
+    ns, right = reference.test_cell_values()
+    return run_lines(cell_source, TEST_ROWS, ns, right, None, seconds)
+
+
+def _return_line(source, name):
+    node = function_def(source, name) if source else None
+    returns = [n for n in ast.walk(node) if isinstance(n, ast.Return)] if node else []
+    if not returns:
+        return "", 0
+    return statement_text(source.split("\n"), returns[-1].lineno, returns[-1].end_lineno), returns[-1].lineno
+
+
+def run_functions(functions, source=None, seconds=None):
+    """What each of the four functions returns for each of its probes (``reference.function_probes``).
+
+    ``functions`` maps each name to the learner's function; each runs with the right versions of the others
+    (dsigmoid_du with the right sigmoid), so each is judged alone. {name: {"defined", "line", "lineno", "probes"}}.
+    """
+    made = {}
+    right = right_functions()
+    for name, probes in reference.function_probes().items():
+        func = functions.get(name)
+        line, lineno = _return_line(source, name)
+        if func is None:
+            made[name] = {"defined": False, "line": line, "lineno": lineno, "probes": []}
+            continue
+        namespace = getattr(func, "__globals__", {})
+        others = {other: namespace.get(other) for other in ("softmax", "sigmoid", "dsigmoid_du") if other != name}
+        results = []
+        try:
+            namespace.update({other: right[other] for other in others})
+            for args, kwargs, _, _ in probes:
+                try:
+                    got = _quiet(func, *(np.copy(a) for a in args), seconds=seconds, **kwargs)
+                    results.append({"value": encode(got)})
+                except _Broken as e:
+                    results.append({"raised": ["SyntaxError", "not Python"], "lineno": e.args[0]})
+                except (Exception, SystemExit) as e:
+                    results.append({"raised": _error(e)})
+        finally:
+            namespace.update({other: f for other, f in others.items() if f is not None})
+        made[name] = {"defined": True, "line": line, "lineno": lineno, "probes": results}
+    return made
+
+
+def run_functions_cell(cell_source, seconds=None):
+    """run_functions for the four functions a cell defines, run in a namespace of its own."""
+    ns = {"np": np, EMPTY: Empty(), "__checks_broken__": _broken_line}
+    tree, _ = parse(fill_blanks(cell_source))
+    try:
+        _quiet(exec, compile(tree, "<your cell>", "exec"), ns, seconds=seconds)
+    except (Exception, SystemExit) as e:
+        return {"cell_raised": _error(e)}
+    return run_functions({name: ns.get(name) for name in FUNCTION_ROWS}, cell_source, seconds)
+
+
+def run_cells(cells, seconds=None):
+    """What the lines of the four cells with blanks make (``cells``: key -> source or None), as JSON-able data."""
+    runners = {"functions": run_functions_cell, "inference": run_inference, "training": run_training,
+               "test": run_test}
+    made = {}
+    for key, runner in runners.items():
+        source = cells.get(key)
+        if source is None:
+            made[key] = None
+            continue
+        try:
+            made[key] = runner(source, seconds)
+        except (Exception, SystemExit) as e:  # a cell the runner cannot even read (its markers moved, say)
+            made[key] = {"cell_raised": _error(e)}
+    return made
+
+
+def main(argv):
+    """python -m runlines CELLS.json OUT.json SECONDS: run_cells on the cells' sources, written as JSON."""
+    import json
+    import os
+
+    cells = json.loads(open(argv[0], encoding="utf-8").read())
+    made = run_cells(cells, float(argv[2]) or None)
+    os.makedirs(os.path.dirname(argv[1]), exist_ok=True)  # a cell may have deleted it
+    with open(argv[1], "w", encoding="utf-8") as f:
+        json.dump(made, f)
+    os._exit(0)  # nothing a learner's line registered (atexit, threads) runs after the record is written
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])

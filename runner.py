@@ -1,0 +1,89 @@
+"""What runs inside a notebook's box: a student's lines on the tiny problem, then the notebook itself, as data.
+
+    python -m runner BOX lines       # BOX/input holds job.json and submission.ipynb: writes BOX/out/made.json
+    python -m runner BOX notebook    # writes BOX/out/weights.npz and BOX/out/run.json
+
+Run by ``sandbox.py``, one phase per box (inside bubblewrap, or with ``--no-sandbox`` in a plain process). The
+grader reads ``made.json`` (what each learner's line made, from ``runlines.run_cells``) before the notebook's kernel
+ever starts, so nothing the notebook does can touch it; then the notebook runs and leaves its trained weights. The
+grader judges both outside the box (``grading.py``): nothing here decides a verdict.
+"""
+
+import json
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+import handout
+import nbrun
+
+HERE = Path(__file__).resolve().parent
+
+
+def set_limits(job):
+    """The box's own limits, set before any student code runs: memory, processes, file size, no core files."""
+    memory = job["memory_mb"] * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_NPROC, (job["processes"], job["processes"]))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (job["file_mb"] * 2**20, job["file_mb"] * 2**20))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def executable(nb_handout, cells, parameters, weights_path):
+    """The grader's handout with the student's four cells put in: the course's cells run as the notebook runs them
+    top to bottom (its error checks too, which draw random numbers before the weights do), figures and answer checks
+    left out, and a last cell that saves the trained weights."""
+    nb = nbformat.from_dict(json.loads(json.dumps(nb_handout)))
+    ids = {cell_id: key for key, (cell_id, _) in handout.BLANK_CELLS.items()}
+    kept = []
+    for cell in nb.cells:
+        if cell.get("id") in (*handout.ANSWER_CHECK_CELLS, *handout.DISPLAY_CELLS, handout.COLAB_CELL):
+            continue
+        if cell.get("id") in ids and cells[ids[cell.id]] is not None:
+            cell.source = cells[ids[cell.id]]
+        if cell.get("id") in handout.COURSE_CHECK_CELLS:  # a failed course check must not stop the training
+            cell.source = f"try:\n  exec({cell.source!r})\nexcept Exception as _error:\n  print(repr(_error))"
+        kept.append(cell)
+    nb.cells = kept
+    save = (f"import os as _os\nimport numpy as _np\n_os.makedirs({str(weights_path.parent)!r}, exist_ok=True)\n"
+            f"_np.savez({str(weights_path)!r}, W_2=W_2, b_2=b_2, W_3=W_3, b_3=b_3)")
+    nb.cells.append(nbformat.v4.new_code_cell(save, id="grader-weights"))
+    nb = nbrun.inject_parameters(nb, {**parameters, "live_plot": False})
+    injected = next(cell for cell in nb.cells if cell.id == "injected-parameters")
+    injected.source += "\nimport checks\nchecks.uninstall_cell_guard()  # train the student's network as written"
+    return nb
+
+
+def run(box, phase):
+    box = Path(box)
+    job = json.loads((box / "input" / "job.json").read_text())
+    out = box / "out"
+    out.mkdir(exist_ok=True)
+    set_limits(job)
+    nb = nbformat.reads((box / "input" / "submission.ipynb").read_text(encoding="utf-8"), as_version=4)
+    cells, _ = handout.find_cells(nb)
+    if phase == "lines":
+        (box / "cells.json").write_text(json.dumps(cells))
+        # the student's lines, in a process of their own, in the folder the notebook's kernel runs in
+        isolated = ["-P"] if sys.version_info >= (3, 11) else []  # -P: the folder does not shadow the grader's
+        subprocess.run([sys.executable, *isolated, "-m", "runlines", str(box / "cells.json"), str(out / "made.json"),
+                        str(job["line_seconds"])], cwd=box,
+                       env={**job["env"], "PYTHONPATH": str(HERE)}, capture_output=True, timeout=job["timeout"] * 2)
+        return
+    ended = {}
+    nb_handout = nbformat.read(HERE / handout.HANDOUT, as_version=4)
+    notebook = executable(nb_handout, cells, job["parameters"], out / "weights.npz")
+    try:
+        done = nbrun.run_notebook(notebook, env=job["env"], cwd=box, timeout=job["timeout"])
+        ended["failed"] = nbrun.error(done)
+    except Exception as e:  # a cell over the time limit, or a kernel that died
+        ended["stopped"] = [type(e).__name__, str(e)[:300]]
+    out.mkdir(exist_ok=True)
+    (out / "run.json").write_text(json.dumps(ended))
+
+
+if __name__ == "__main__":
+    run(sys.argv[1], sys.argv[2])
