@@ -49,7 +49,7 @@ def _as_label_array(y, name):
                      "(numbers too large for int64, or mixed types)")
     if y.ndim != 1:
         raise _error(f"{name} はクラスのラベルを並べた1次元の配列にしてください。形が {y.shape} です。"
-                     "確率の行列なら .argmax(axis=1) でラベルにします。",
+                     "確率の行列を渡したときは、各行でいちばん大きい値の位置がラベルです。",
                      f"{name} must be a 1-D array of class labels; got shape {y.shape}")
     if y.size == 0:
         raise _error(f"{name} が空です。ラベルを1つ以上渡してください。", f"{name} is empty; pass at least one label")
@@ -103,10 +103,10 @@ def calculate_accuracy(y_true, y_pred):
     y_true = _as_label_array(y_true, "y_true")
     y_pred = _as_label_array(y_pred, "y_pred")
     if len(y_true) != len(y_pred):
-        raise _error(f"y_true と y_pred の長さをそろえてください。{len(y_true)} と {len(y_pred)} です"
-                     "(ラベルの代わりに確率の行列を渡していませんか。.argmax(axis=...) でラベルにします)。",
-                     f"y_true and y_pred must have the same length; got {len(y_true)} and {len(y_pred)} "
-                     "(did you pass one-hot rows instead of labels? use .argmax(axis=...))")
+        raise _error(f"y_true と y_pred の長さが違います ({len(y_true)} 個と {len(y_pred)} 個)。"
+                     "同じデータ (たとえばテストデータ) の正解ラベルと予測ラベルを渡してください。",
+                     f"y_true and y_pred have different lengths ({len(y_true)} and {len(y_pred)}): pass the true and "
+                     "the predicted labels of the same data (the test set, say)")
     return float(np.mean(y_true == y_pred))
 
 

@@ -2,7 +2,7 @@
 
     python -m scripts.check_quotes --runs RUN1.ipynb RUN2.ipynb --same
     python -m scripts.check_quotes --runs RUN1.ipynb --at-least "Test accuracy=0.93" --at-most "...=120"
-    python -m scripts.check_quotes --runs RUN1.ipynb RUN2.ipynb --quotes mnist_mlp.ipynb README.md
+    python -m scripts.check_quotes --runs RUN1.ipynb RUN2.ipynb --quotes mnist_mlp.ipynb docs/results.md
 
 ``--quotes``: a quoted result is a number in bold in a notebook's markdown or a markdown file: **0.9431**, **0.93**.
 It holds in a run when some number the run printed rounds to it (0.9304 holds **0.93**; 0.9446 and 0.9435 both hold

@@ -21,6 +21,7 @@ import pytest
 
 import answer_key
 import grading
+import handout
 import nbrun
 import report
 from helpers import EXERCISE, SAMPLE_DIR, filled_handout
@@ -401,3 +402,35 @@ def test_the_command_line_refuses_bad_points_without_writing(tmp_path, capsys):
     assert grading.main([str(tmp_path), "--out", str(tmp_path / "r"), "--points", str(tmp_path / "points.csv"),
                          "--data", str(SAMPLE_DIR)]) == 2
     assert "not a column of grades.csv" in capsys.readouterr().err and not (tmp_path / "r").exists()
+
+
+# --------------------------------------------------------------------------------------
+# One test accuracy: what the notebook prints when run top to bottom
+# --------------------------------------------------------------------------------------
+
+FULL_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def printed_accuracy(parameters, data_dir):
+    run = nbrun.run_notebook(filled_handout(), {**parameters, "live_plot": False},
+                             env={"MNIST_DATA_HOME": str(data_dir), "MPLBACKEND": "Agg"})
+    assert nbrun.error(run) is None, nbrun.error(run)
+    return nbrun.printed(run).split(handout.TEST_ACCURACY)[1].split()[0]
+
+
+def test_a_right_handouts_accuracy_is_what_it_prints_run_top_to_bottom_on_the_sample(graded):
+    rows = {r["submission"]: r for r in graded["rows"]}
+    assert rows["alice/mnist_mlp_exercise.ipynb"]["test_accuracy"] == printed_accuracy(PARAMETERS, SAMPLE_DIR)
+
+
+@pytest.mark.skipif(not (FULL_DATA / "mnist.npz").exists(), reason="needs the full MNIST in ../shared/data")
+@pytest.mark.parametrize("small", [True, False], ids=["--small", "the course's split"])
+def test_a_right_handouts_accuracy_is_what_it_prints_on_the_full_mnist(tmp_path, small):
+    nbformat.write(filled_handout(), (tmp_path / "class").mkdir() or tmp_path / "class" / "right.ipynb")
+    parameters = grading.SMALL if small else {}
+    rows = grading.grade_class(tmp_path / "class", tmp_path / "report", jobs=1, timeout=900, parameters=parameters,
+                               mnist=FULL_DATA / "mnist.npz", progress=lambda line: None)
+    printed = printed_accuracy(parameters, FULL_DATA)
+    assert rows[0]["test_accuracy"] == printed
+    if not small:
+        assert printed == "0.9431"  # the course's split, as the README quotes it

@@ -5,6 +5,8 @@ import re
 import nbformat
 import pytest
 
+import handout
+import nbrun
 from helpers import NOTEBOOK, ROOT
 from scripts.make_exercise import (
     BLANK,
@@ -136,3 +138,67 @@ def test_the_handout_hides_the_backprop_equations_in_a_hint_and_no_hints_leaves_
     text = "\n".join(c.source for c in bare.cells)
     assert "<details>" not in text and r"\Delta_3 = Y - D" not in text and NO_HINTS_LINE in text
     assert [c.id for c in bare.cells] == [c.id for c in exercise.cells]
+
+
+# --------------------------------------------------------------------------------------
+# The release: the class's repository, without the solution
+# --------------------------------------------------------------------------------------
+
+DERIVED_LINES = ["Delta_3 = Y - D", "(W_3.T @ Delta_3) * dsigmoid_du(U_2)", "Delta_3 @ Z_2.T",
+                 "Delta_3.sum(axis=1, keepdims=True)", "Delta_2 @ X.T", "Delta_2.sum(axis=1, keepdims=True)"]
+DERIVED_EQUATIONS = [r"\Delta_3 = Y - D", r"(W_3^\top \Delta_3)", r"\Delta_3 Z_2^\top", r"\Delta_2 X^\top"]
+
+
+def released_text(folder):
+    return {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir() if p.is_file()}
+
+
+@pytest.mark.parametrize("hints", [True, False])
+def test_the_release_holds_the_handout_and_its_helpers_and_never_the_solution(tmp_path, hints):
+    from scripts.make_exercise import release
+
+    folder = tmp_path / "class-repo"
+    release(folder, "my-school/mlp-2027", hints=hints)
+    files = released_text(folder)
+    assert set(files) == {handout.HANDOUT, *handout.HELPERS, "requirements.txt", "README.md", ".gitignore"}
+    assert handout.SOLUTION not in files
+    for name, text in files.items():
+        assert not any(line in text for line in DERIVED_LINES), (name, "a solution line as code")
+        if not hints:
+            assert not any(equation in text for equation in DERIVED_EQUATIONS), (name, "a derived equation")
+    nb = files[handout.HANDOUT]
+    assert "colab.research.google.com/github/my-school/mlp-2027/blob/main/mnist_mlp_exercise.ipynb" in nb
+    assert "https://raw.githubusercontent.com/my-school/mlp-2027/main/" in nb and "mnist-mlp/mnist_mlp" not in nb
+    assert (handout.NO_HINTS_LINE in nb) == (not hints) and ("<details>" in nb) == hints
+    readme = files["README.md"]
+    assert readme.index("## 日本語") < readme.index("## English") and "my-school/mlp-2027" in readme
+    assert "ダウンロード" in readme and "Download .ipynb" in readme
+
+
+def test_a_bad_release_request_says_what_to_fix_and_writes_nothing(tmp_path):
+    from scripts.make_exercise import release
+
+    with pytest.raises(ValueError, match="OWNER/NAME"):
+        release(tmp_path / "r", "not a repository")
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("")
+    with pytest.raises(ValueError, match="not empty"):
+        release(tmp_path / "full", "a/b")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["full"]
+
+
+def test_the_released_handout_runs_from_its_folder_alone(tmp_path):
+    """As a student's Colab runs it: only the release's files, the solution's lines typed in, on the sample."""
+    from helpers import filled_handout
+    from scripts.make_exercise import release
+
+    folder = tmp_path / "class-repo"
+    release(folder, "my-school/mlp-2027")
+    released = nbformat.read(folder / handout.HANDOUT, as_version=4)
+    filled = filled_handout()
+    for cell, full in zip(released.cells, filled.cells, strict=True):
+        if cell.cell_type == "code" and cell.metadata.get("exercise_blanks"):
+            cell.source = full.source
+    run = nbrun.run_notebook(released, nbrun.SAMPLE, env={**nbrun.sample_env(), "PYTHONPATH": ""}, cwd=folder)
+    assert nbrun.error(run) is None, nbrun.error(run)
+    assert "Test accuracy: " in nbrun.printed(run)

@@ -57,7 +57,7 @@ def test_calculate_accuracy_is_the_fraction_of_equal_labels():
 @pytest.mark.parametrize(
     ("y_true", "y_pred", "message"),
     [
-        ([1, 2, 3], [1, 2], "same length"),
+        ([1, 2, 3], [1, 2], "different lengths"),
         ([], [], "empty"),
         (np.eye(3), [0, 1, 2], "1-D"),
         ([1.5, 2.0], [1, 2], "whole numbers"),
@@ -211,3 +211,9 @@ def test_errors_a_learner_can_meet_come_japanese_first(call):
         call()
     japanese, english = str(error.value).split("\n")
     assert re.search(r"[\u3040-\u30ff]", japanese) and not re.search(r"[\u3040-\u30ff]", english)
+
+
+def test_labels_of_different_lengths_are_named_as_that_not_as_probabilities():
+    with pytest.raises(ValueError) as error:
+        calculate_accuracy(np.arange(10), np.arange(9))
+    assert "長さが違います" in str(error.value) and "確率" not in str(error.value)
