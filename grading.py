@@ -188,7 +188,7 @@ def grade_class(class_path, out, jobs=2, timeout=300, memory_mb=3000, parameters
         for future in concurrent.futures.as_completed(futures):
             results[futures[future]] = future.result()
             progress(f"{len(results)}/{len(found)} graded ({time.monotonic() - start:.0f} s): {futures[future]}")
-    rows = [report.row(name, results[name], points) for name, _ in found]
+    rows = [report.row(name, results[name], points, "bubblewrap" if sandbox else "none") for name, _ in found]
     settings = {"split": parameters or "the course's (50,000 / 10,000 / 10,000)",
                 "sandbox": "bubblewrap" if sandbox else "none (--no-sandbox)", "date": time.strftime("%Y-%m-%d %H:%M")}
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,8 @@ import re
 
 from answer_key import COLUMNS as BLANK_COLUMNS
 
-COLUMNS = ["submission", *BLANK_COLUMNS, "test_accuracy", "checks_changed", "problem", "score", "max_score"]
+COLUMNS = ["submission", *BLANK_COLUMNS, "test_accuracy", "checks_changed", "problem", "score", "max_score",
+           "sandbox"]
 STATUS_JA = {"ok": "正しい", "wrong": "間違い", "empty": "空欄", "error": "エラー", "": "-"}
 HEADLINE = {"wrong": "の行が間違っています", "error": "の行でエラーが出ました", "empty": "の行がまだ埋まっていません"}
 STYLE = ("body{font-family:'Noto Sans CJK JP',sans-serif;max-width:60em;margin:2em auto;line-height:1.5}"
@@ -57,14 +58,15 @@ def score(row, points):
     return sum(p for c, p in points.items() if row.get(c) == "ok"), sum(points.values())
 
 
-def row(name, result, points):
-    """The grades.csv row of one submission from its result (verdicts, test accuracy, problem)."""
+def row(name, result, points, sandbox="bubblewrap"):
+    """The grades.csv row of one submission from its result (verdicts, test accuracy, problem); ``sandbox`` says
+    what kept it in its box ("none" with --no-sandbox)."""
     verdicts = result.get("verdicts") or {}
     r = {"submission": name, **{c: verdicts.get(c, {}).get("status", "") for c in BLANK_COLUMNS},
          "test_accuracy": result.get("test_accuracy", ""),
          "checks_changed": "true" if result.get("checks_changed") else "false", "problem": result.get("problem", "")}
     got, most = score(r, points)
-    return {**r, "score": _number(got), "max_score": _number(most)}
+    return {**r, "score": _number(got), "max_score": _number(most), "sandbox": sandbox}
 
 
 def _page(title, body):

@@ -202,7 +202,7 @@ def test_one_row_per_notebook_with_the_contracts_columns(graded):
     with open(graded["out"] / "grades.csv", encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
         assert reader.fieldnames == ["submission", *COLUMNS, "test_accuracy", "checks_changed", "problem", "score",
-                                     "max_score"]
+                                     "max_score", "sandbox"]
         rows = list(reader)
     assert [r["submission"] for r in rows] == sorted(graded["expected"])
 
@@ -388,8 +388,8 @@ def test_points_from_a_csv_weight_the_blanks(tmp_path):
     row = report.row("a", {"verdicts": {c: {"status": "ok"} for c in COLUMNS} | {"training.Delta_2": {
         "status": "wrong"}}}, weights)
     assert (row["score"], row["max_score"]) == ("23", "26")
-    assert list(row)[-2:] == ["score", "max_score"] and list(row)[:-2] == ["submission", *COLUMNS, "test_accuracy",
-                                                                          "checks_changed", "problem"]
+    assert list(row)[-3:] == ["score", "max_score", "sandbox"] and list(row)[:-3] == [
+        "submission", *COLUMNS, "test_accuracy", "checks_changed", "problem"]
     for bad, message in (("col,pts\n", "header column,points"), ("column,points\ntraining.Delta_9,3\n", "line 2"),
                          ("column,points\nsoftmax,-1\n", "0 or more")):
         points.write_text(bad, encoding="utf-8")
@@ -434,3 +434,30 @@ def test_a_right_handouts_accuracy_is_what_it_prints_on_the_full_mnist(tmp_path,
     assert rows[0]["test_accuracy"] == printed
     if not small:
         assert printed == "0.9431"  # the course's split, as the README quotes it
+
+
+# --------------------------------------------------------------------------------------
+# Where no sandbox can be made
+# --------------------------------------------------------------------------------------
+
+
+def test_without_bubblewrap_grading_stops_first_and_names_the_command(tmp_path, monkeypatch):
+    (tmp_path / "class").mkdir()
+    nbformat.write(filled_handout(), tmp_path / "class" / "a.ipynb")
+    (tmp_path / "bin").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))  # a machine where bwrap is not installed
+    with pytest.raises(grading.GradingError) as error:
+        grading.grade_class(tmp_path / "class", tmp_path / "report", mnist=SAMPLE_DIR / "mnist.npz")
+    text = str(error.value)
+    assert text.index("bubblewrap (bwrap) がありません") < text.index("bubblewrap (bwrap) is not installed")
+    assert "sudo apt install bubblewrap" in text and "--no-sandbox" in text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "class"]
+
+
+def test_no_sandbox_grades_as_before_and_the_report_says_so(tmp_path):
+    (tmp_path / "class").mkdir()
+    nbformat.write(filled_handout(WRONG["sigma' forgotten"]), tmp_path / "class" / "a.ipynb")
+    rows = grading.grade_class(tmp_path / "class", tmp_path / "report", jobs=1, timeout=900, parameters=PARAMETERS,
+                               mnist=SAMPLE_DIR / "mnist.npz", sandbox=False, progress=lambda line: None)
+    assert rows[0]["sandbox"] == "none" and rows[0]["training.Delta_2"] == "wrong" and rows[0]["test_accuracy"]
+    assert "sandbox none (--no-sandbox)" in (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
