@@ -34,7 +34,7 @@ for _key in results:
   _config = dict(_key)
   _spread['experiment: ' + _label(_config)] = [results[_key][0][-1]] + [
     train(*data, **_config, seed=s)[1][-1] for s in SEEDS]
-_spread['sklearn comparison: ours N(0, 1)'] = [ours_normal[-1]] + [
+_spread['sklearn comparison: ours N(0, 1)'] = [history_10[-1]] + [
   train(*data, nb_epoch=10, seed=s)[1][-1] for s in SEEDS]
 _spread['sklearn comparison: ours Xavier'] = [ours_xavier[-1]] + [
   train(*data, nb_epoch=10, init='xavier', seed=s)[1][-1] for s in SEEDS]

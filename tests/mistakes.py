@@ -172,6 +172,20 @@ WRONG = {
                                 "calculate_accuracy(y_test, y_hat) * 100", "testacc", "times 100"),
 }
 
+# The wrong lines that raise (an error, named at the line) and the one that leaves its blank empty; every other wrong
+# line computes a wrong value or shape.
+RAISES = {"dLdW_3 factors swapped", "W_3 left untransposed", "W_2 step transposed", "X transposed twice",
+          "Delta_3 untransposed in dLdW_3", "product in the wrong order", "a typo", "derivative at U_3", "not Python",
+          "softmax without reshape(shp)", "inference: U_3 crashes", "inference: X transposed twice",
+          "inference: U_3 from X"}
+EMPTY = {"return left empty"}
+
+
+def status(name):
+    """The verdict a wrong line of WRONG must get: error, empty or wrong."""
+    return "error" if name in RAISES else "empty" if name in EMPTY else "wrong"
+
+
 RIGHT = {  # right answers written another way: each must pass
     "np.dot": Line("train", "U_2 = W_2 @ X + b_2", "U_2 = np.dot(W_2, X) + b_2"),
     ".dot": Line("train", "U_2 = W_2 @ X + b_2", "U_2 = W_2.dot(X) + b_2"),

@@ -380,6 +380,7 @@ def test_each_blank_is_worth_a_point_and_a_row_scores_its_right_blanks(graded):
     assert "<strong>23 / 24</strong>" in bob
 
 
+@pytest.mark.fast
 def test_points_from_a_csv_weight_the_blanks(tmp_path):
     points = tmp_path / "points.csv"
     points.write_text("column,points\ntraining.Delta_2,3\n", encoding="utf-8")
@@ -397,6 +398,7 @@ def test_points_from_a_csv_weight_the_blanks(tmp_path):
             report.read_points(points)
 
 
+@pytest.mark.fast
 def test_the_command_line_refuses_bad_points_without_writing(tmp_path, capsys):
     (tmp_path / "points.csv").write_text("column,points\nnot a column,2\n", encoding="utf-8")
     assert grading.main([str(tmp_path), "--out", str(tmp_path / "r"), "--points", str(tmp_path / "points.csv"),

@@ -158,7 +158,7 @@ def test_long_cells_leave_one_short_progress_line_in_the_saved_notebook(sample_r
     cells = {c.id: c for c in sample_run.cells}
     for cell_id, line in [("best", r"Best configuration: 2 epochs in \d+\.\d s"),
                           ("exp-hidden", r"Hidden units: 4 epochs in \d+\.\d s"),
-                          ("sklearn", r"scikit-learn cross-check: 30 epochs in \d+\.\d s")]:
+                          ("sklearn", r"scikit-learn cross-check: 20 epochs in \d+\.\d s")]:
         bars = [o for o in cells[cell_id].outputs if "text/html" in o.get("data", {})]
         assert len(bars) == 1, cell_id  # one output, updated in place: only its last state is kept
         assert re.fullmatch(line, bars[0]["data"]["text/plain"]), bars[0]["data"]["text/plain"]
