@@ -45,7 +45,7 @@ def _forward(layer, inputs, activation):
     ]
     if inputs == "Z_2":
         u_mistakes.append((lambda r: r[W] @ r["U_2"] + r[b],
-                           "U_2 を使っています。この層の入力は、活性化関数を通したあとの Z_2 です。",
+                           "U_2 を使っています。この層への入力は、活性化関数を通したあとの Z_2 です。",
                            "it uses U_2; the layer's input is Z_2, after the activation"))
     if activation == "sigmoid":
         z_mistakes = [
@@ -53,7 +53,7 @@ def _forward(layer, inputs, activation):
              "the activation (the sigmoid) is missing"),
             (lambda r: sigmoid(-r[U]), "シグモイド関数に -U_2 を渡しています。符号を確かめてください。",
              "the sigmoid of -U_2: check the sign"),
-            (lambda r: dsigmoid(r[U]), "シグモイド関数 σ ではなく、その微分 σ' (dsigmoid_du) を使っています。",
+            (lambda r: dsigmoid(r[U]), "シグモイド関数 σ ではなく、その導関数 σ' (dsigmoid_du) を使っています。",
              "sigma' (dsigmoid_du) instead of sigma (sigmoid)"),
         ]
         z_equation = f"Z_{layer} = σ(U_{layer})"
@@ -78,7 +78,8 @@ def _divided_by_batch(name):
     """The mistake of a gradient divided by the batch size (the mean, not the sum, over the batch)."""
     return (lambda r: r[name] / r["n"],
             "ミニバッチの枚数 (batch_size) で割っています。"
-            "誤差 L はミニバッチについての和なので、その勾配も和のままにしてください。",
+            "この講座の誤差 L はミニバッチについての和 (平均ではありません) なので、"
+            "batch_size で割る必要はありません。",
             "divided by the batch size (a mean): L is the sum over the mini-batch, so its gradient is a sum too")
 
 
@@ -116,32 +117,32 @@ STEP = {
     "Delta_3": Blank("Δ_3 = ∂L/∂U_3", "kn", False, (
         (lambda r: -r["Delta_3"], "符号が逆です。", "the sign is flipped"),
         _divided_by_batch("Delta_3"),
-        (lambda r: r["Z_3"], "正解 D が引かれていません。", "D is missing"),
+        (lambda r: r["Z_3"], "正解 D が式に入っていません。ソフトマックス関数とクロスエントロピー誤差を合わせて、"
+                             "U_3 で微分し直してください。",
+         "D is missing: differentiate softmax and cross-entropy together by U_3"),
     )),
     "Delta_2": Blank("Δ_2 = ∂L/∂U_2", "hn", False, (
         (lambda r: r["old_W_3"].T @ r["Delta_3"],
-         "σ'(U_2) を掛け忘れています。Z_2 は U_2 をシグモイド関数に通したものなので、"
-         "連鎖律では U_2 での σ' が要素ごとに掛かります。",
-         "sigma'(U_2) is missing: Z_2 is the sigmoid of U_2, so the chain rule brings in sigma' at U_2, "
-         "element by element"),
+         "連鎖律で Z_2 から U_2 へ戻るときの、シグモイド関数の導関数の分が抜けています。",
+         "the sigmoid's derivative is missing, from the chain rule's step back from Z_2 to U_2"),
         (lambda r: (r["old_W_3"].T @ r["Delta_3"]) * sigmoid(r["U_2"]),
          "σ' (dsigmoid_du) ではなく σ (sigmoid) を掛けています。", "sigma (sigmoid) instead of sigma' (dsigmoid_du)"),
         (lambda r: (r["old_W_3"].T @ r["Delta_3"]) * dsigmoid(r["Z_2"]),
-         "dsigmoid_du に Z_2 を渡しています。σ' は U_2 での値です。dsigmoid_du には U_2 を渡してください。",
+         "dsigmoid_du に Z_2 を渡しています。σ' は U_2 での値です。",
          "dsigmoid_du is given Z_2: sigma' is taken at U_2"),
         (lambda r: -r["Delta_2"], "符号が逆です。", "the sign is flipped"),
     )),
     "dLdW_3": Blank("∂L/∂W_3", "kh", False, (
         (lambda r: r["Delta_3"] @ r["U_2"].T,
-         "U_2 を使っています。3層目への入力は、活性化関数を通したあとの Z_2 です。",
+         "U_2 を使っています。この層への入力は、活性化関数を通したあとの Z_2 です。",
          "it uses U_2: the third layer's input is Z_2"),
         _divided_by_batch("dLdW_3"),
     )),
     "dLdb_3": Blank("∂L/∂b_3", "k1", False, (_divided_by_batch("dLdb_3"),)),
     "dLdW_2": Blank("∂L/∂W_2", "hd", False, (
         (lambda r: (r["old_W_3"].T @ r["Delta_3"]) @ r["X"].T,
-         "σ' を掛ける前の W_3ᵀ Δ_3 を使っています。すぐ上で求めた Delta_2 を使ってください。",
-         "it uses W_3^T Delta_3, before sigma': use Delta_2"),
+         "2層目のデルタ Delta_2 ではなく、その途中の量を使っています。∂L/∂W_2 は ∂L/∂U_2 から導いてください。",
+         "it uses a quantity on the way to Delta_2, not Delta_2 itself: derive dL/dW_2 from dL/dU_2"),
         _divided_by_batch("dLdW_2"),
     )),
     "dLdb_2": Blank("∂L/∂b_2", "h1", False, (_divided_by_batch("dLdb_2"),)),
@@ -169,9 +170,10 @@ FUNCTIONS = {
          "tanh is not the sigmoid"),
     )),
     "dsigmoid_du": Blank("σ'(U) = σ(U) (1 − σ(U))", "", True, (
-        (lambda r: sigmoid(r["U"]), "σ そのものを返しています。返すのは、その微分 σ' です。",
+        (lambda r: sigmoid(r["U"]), "σ そのものを返しています。返すのは、その導関数 σ' です。",
          "that is sigma itself, not its derivative"),
-        (lambda r: r["U"] * (1 - r["U"]), "U に対して σ(1 − σ) の形を計算しています。σ の値に対して計算してください。",
+        (lambda r: r["U"] * (1 - r["U"]),
+         "σ(U) の代わりに U をそのまま使っています。上の σ'(u) の式と見比べてください。",
          "U * (1 - U): the formula takes sigma's value, not U"),
         (lambda r: -dsigmoid(r["U"]), "符号が逆です。σ' はいつも正です。", "the sign: sigma' is always positive"),
     )),

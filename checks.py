@@ -78,8 +78,10 @@ def _report(what, rows, verdicts):
     v = verdicts[first]
     label = f"{first} の return の行" if rows == FUNCTION_ROWS else f"{what}の {first} の行"
     where = f"{v.lineno}行目 `{v.line}`" if v.lineno else ""
-    if v.status == "empty":
-        ja = [f"{label}{f' ({v.lineno}行目)' if v.lineno else ''}がまだ埋まっていません。", *v.ja[1:]]
+    if v.mistake in judge.MISSING:  # the line is not there at all: say so, not that it raised
+        ja = [f"{what}に {first} の行が見つかりません。", *v.ja[1:]] if rows != FUNCTION_ROWS else list(v.ja)
+    elif v.status == "empty":
+        ja = [f"{label}{f' ({v.lineno}行目) ' if v.lineno else ''}がまだ埋まっていません。", *v.ja[1:]]
     else:
         state = "が間違っています" if v.status == "wrong" else "でエラーが出ました"
         ja = [f"{label}{state}" + (f" ({where})。" if where else "。"), *v.ja]

@@ -123,6 +123,8 @@ def _variants(expr, name):
             swaps += [(other, "input") for other in INPUTS if other != original]
         if name.startswith("b_") and original in (f"dLdW_{layer}", f"W_{layer}"):
             swaps.append((original.replace("W", "b"), "weight for bias"))
+        if name.startswith("b_") and original == f"Delta_{layer}":
+            swaps.append((f"dLdb_{layer}", "delta for bias"))
         other_layer = original.translate(str.maketrans("23", "32"))
         if original not in INPUTS[:1] and other_layer != original and other_layer in SCOPE:
             swaps.append((other_layer, "layer"))
@@ -151,7 +153,7 @@ def _variants(expr, name):
                 setattr(node, field, child)
 
 
-def _cause(family, operand, shape, name, got):
+def _cause(family, operand, shape, name, got, cell):
     """One likely cause: (ja, en, the mistake's name for a class's summary)."""
     s = str(shape)
     made_ja = (f"形 {got} は、{operand} {s} を使ったときの形です。" if got
@@ -169,6 +171,9 @@ def _cause(family, operand, shape, name, got):
         return (f"掛ける順番が逆のようです (`{operand}`)。それぞれの形を見比べてください。",
                 f"The factors seem to be in the wrong order (`{operand}`): compare their shapes.",
                 "factors in the wrong order")
+    if family == "delta for bias":
+        return (f"{made_ja}{name} の更新には、すぐ上で求めたバイアスの勾配を使ってください。",
+                f"{made_en}: {name}'s step uses the bias's gradient computed just above.", "a delta used for a bias")
     if family == "weight for bias":
         return (f"{made_ja}{operand} は重みの勾配です。{name} はバイアスなので、バイアスの勾配を使ってください。",
                 f"{made_en}: {operand} is a weight's gradient, and {name} is a bias.",
@@ -178,8 +183,8 @@ def _cause(family, operand, shape, name, got):
                 f"{operand} {s} seems to be left untransposed: compare its shape with the other factor's.",
                 f"{operand} left untransposed")
     if family == "X twice":
-        return (f"X はすでに {s} です (inference では最初の行 X = X.T、学習のセルでは X = X_batch.T で転置済み)。"
-                "X.T で二重に転置しています。",
+        where = "最初の行 X = X.T" if cell == "inference" else "X = X_batch.T"
+        return (f"X はすでに {s} です ({where} で転置済み)。X.T で二重に転置しています。",
                 f"X is already {s} (transposed once above): X.T transposes it twice.", "X transposed twice")
     return (f"{operand} はすでに {s} です。{operand}.T の .T がよけいなようです。",
             f"{operand} is already {s}: the .T of {operand}.T looks extra.", f"{operand} transposed once too often")
@@ -187,18 +192,22 @@ def _cause(family, operand, shape, name, got):
 
 def _bias_sum(name, got, want):
     """A bias gradient's wrong shape: a sum left out, over the other axis, or over everything."""
-    if not (name.startswith("dLdb") or name.startswith("b_")) or len(want) != 2:
+    if not name.startswith("dLdb") or len(want) != 2:
         return None
     rows = want[0]
     if got == (rows, _N):
         return ("ミニバッチについて足していません。"
-                "バイアスの勾配は、ミニバッチの各データのデルタを足した列ベクトルです。",
-                "The sum over the mini-batch is left out: a bias's gradient is the column of the deltas summed over "
-                "the batch.", "the sum over the batch left out")
+                f"{name.replace('dLd', '')} はミニバッチのどのデータにも同じように足されます。"
+                "連鎖律で、それが勾配にどう表れるか考えてください。",
+                f"The sum over the mini-batch is left out: {name.replace('dLd', '')} is added to every example of "
+                "the batch alike; think how the chain rule shows that in its gradient.",
+                "the sum over the batch left out")
     if got in ((1, _N), (_N,)):
-        return ("足す方向が違います。ミニバッチの方向 (axis=1) ではなく、クラスやユニットの方向で足しています。",
-                "The sum runs over the wrong axis: over the classes or units, not over the batch (axis 1).",
-                "summed over the wrong axis")
+        across = "クラス" if name.endswith("3") else "ユニット"
+        return (f"足す方向が間違っています。いまは{across}の方向 (axis=0) で足しています。"
+                f"{name} の形 {want} と見比べてください。",
+                f"The sum runs over the wrong axis: over the {'classes' if name.endswith('3') else 'units'} (axis 0); "
+                f"compare with {name}'s shape {want}.", "summed over the wrong axis")
     if got == (rows,):
         return ("ミニバッチについて足した結果が、列ベクトル (形の最後が 1) になっていません。",
                 "The sum over the batch lost its column shape.", "the column shape lost")
@@ -208,8 +217,9 @@ def _bias_sum(name, got, want):
     return None
 
 
-def diagnose(name, line, got=None):
-    """([ja], [en], mistake) naming the likely culprit of a line of ``name`` whose shape is ``got`` (None: it raised).
+def diagnose(name, line, got=None, cell="training"):
+    """([ja], [en], mistake) naming the likely culprit of a line of ``name`` whose shape is ``got`` (None: it raised),
+    in the training cell or in ``inference`` (``cell``).
 
     ([], [], "") when the shapes tell nothing."""
     want = SCOPE.get(name)
@@ -245,7 +255,7 @@ def diagnose(name, line, got=None):
             shape_now, _ = _evaluate(variant)
             if shape_now == want and (operand, family) not in seen:
                 seen.add((operand, family))
-                causes.append(_cause(family, operand, shape, name, got))
+                causes.append(_cause(family, operand, shape, name, got, cell))
     if len(causes) == 1:
         ja.append(f"よくある間違い: {causes[0][0]}")
         en.append(f"Likely mistake: {causes[0][1]}")

@@ -64,7 +64,7 @@ def hint_pointer(blank, hints=True, empty=False):
             "Derive it again; the hint above holds the equation.")
 
 
-def _error_pointer(kind, message, name, line, blank, hints):
+def _error_pointer(kind, message, name, line, blank, hints, cell):
     """What a learner does about the exception their line raised: from the shapes where they tell."""
     if kind == "NameError":
         return (["まだ定義されていない名前を使っています。変数名のつづりを確かめてください。"],
@@ -75,7 +75,7 @@ def _error_pointer(kind, message, name, line, blank, hints):
     if kind == "LineTimeout":
         return (["この行が時間内に終わりませんでした。"], ["This line did not finish in its time limit."])
     if kind == "ValueError" and ("matmul" in message or "broadcast" in message):
-        ja, en, _ = diagnosis.diagnose(name, line)
+        ja, en, _ = diagnosis.diagnose(name, line, cell=cell)
         if not any(text.startswith(("よくある間違い", "次のどれか")) for text in ja):
             ja.append("行列の形が合わず、計算できません。"
                       "上の説明にある形を手がかりに、掛ける順番と .T を確かめてください。")
@@ -85,18 +85,21 @@ def _error_pointer(kind, message, name, line, blank, hints):
     return [ja], [en]
 
 
-def judge_row(name, made, right, hints=True):
+MISSING = ("line missing", "no def", "cell missing", "not defined")  # mistakes of a line that is not there at all
+
+
+def judge_row(name, made, right, hints=True, cell="training"):
     """The verdict on one line (``made``: what ``runlines.run_lines`` recorded for it) against ``right[name]``."""
     blank = STEP.get(name) or TEST.get(name)
     if made is None:
-        return Verdict("error", [f"{name} に代入する行がありません。"], [f"No line assigns {name}."],
-                       mistake="line missing")
-    verdict = _judge_made(name, blank, made, right, hints)
+        return Verdict("error", [f"{name} に代入する行が見つかりません。行を消してしまっていないか確かめてください。"],
+                       [f"No line assigns {name}: was it deleted?"], mistake="line missing")
+    verdict = _judge_made(name, blank, made, right, hints, cell)
     verdict.line, verdict.lineno = made["line"], made["lineno"]
     return verdict
 
 
-def _judge_made(name, blank, made, right, hints):
+def _judge_made(name, blank, made, right, hints, cell):
     pointer_ja, pointer_en = hint_pointer(blank, hints)
     value = made.get("value") or {}
     notebook = made.get("notebook") or {}
@@ -106,7 +109,7 @@ def _judge_made(name, blank, made, right, hints):
                        [f"{name} is not filled yet. {empty_en}"])
     if made.get("raised") is not None:
         kind, message = notebook.get("raised") or made["raised"]
-        what_ja, what_en = _error_pointer(kind, message, name, made["line"], blank, hints)
+        what_ja, what_en = _error_pointer(kind, message, name, made["line"], blank, hints, cell)
         return Verdict("error", [*what_ja, f"({kind}: {message})"],
                        [f"The line of {name} raised {kind}: {message}.", *what_en], mistake=kind)
     shape = str(tuple(notebook["shape"])) if "shape" in notebook else ""
@@ -122,7 +125,8 @@ def _judge_made(name, blank, made, right, hints):
     if got_shape != np.shape(want):
         right_shape = shape_in_notebook(blank.shape) if blank.shape else str(np.shape(want))
         seen = shape or str(got_shape)
-        cause_ja, cause_en, mistake = diagnosis.diagnose(name, made["line"], tuple(notebook.get("shape", got_shape)))
+        cause_ja, cause_en, mistake = diagnosis.diagnose(name, made["line"], tuple(notebook.get("shape", got_shape)),
+                                                         cell)
         if not cause_ja:
             cause_ja, cause_en = [pointer_ja], [pointer_en]
         return Verdict("wrong", [f"{name} の形が {seen} になっています。正しい形は {right_shape} です。", *cause_ja],
@@ -148,7 +152,7 @@ def _wrong_value(wrong, right):
         return wrong(right)
 
 
-def _rows(made, rows, right, hints, where=""):
+def _rows(made, rows, right, hints, where="", cell="training"):
     made = made or {}
     if "cell_raised" in made:
         kind, message = made["cell_raised"]
@@ -157,10 +161,11 @@ def _rows(made, rows, right, hints, where=""):
     verdicts = {}
     for name in rows:
         if name in made:
-            verdicts[name] = judge_row(name, made[name], right, hints)
+            verdicts[name] = judge_row(name, made[name], right, hints, cell)
         else:
-            verdicts[name] = Verdict("error", [f"{where}{name} に代入する行がありません。"],
-                                     [f"No line {'of inference ' if where else ''}assigns {name}."],
+            verdicts[name] = Verdict("error", [f"{where}{name} に代入する行が見つかりません。"
+                                               "行を消してしまっていないか確かめてください。"],
+                                     [f"No line {'of inference ' if where else ''}assigns {name}: was it deleted?"],
                                      mistake="line missing")
     return verdicts
 
@@ -175,7 +180,7 @@ def judge_inference(made, hints=True):
     if made == {}:
         return {name: Verdict("error", ["inference を定義する def が見つかりません。"], ["No def of inference found."],
                               mistake="no def") for name in INFERENCE_ROWS}
-    return _rows(made, INFERENCE_ROWS, reference.inference_reference()[2], hints, where="inference の中に ")
+    return _rows(made, INFERENCE_ROWS, reference.inference_reference()[2], hints, "inference の中に ", "inference")
 
 
 def judge_test(made, hints=True):
@@ -225,8 +230,13 @@ def _judge_function(name, results, probes):
                 return Verdict("error", [f"{name} の return の行が Python の文になっていません。"],
                                [f"The return line of {name} is not valid Python."], mistake="SyntaxError",
                                lineno=result.get("lineno", 0))
-            return Verdict("error", [f"{name} の中でエラーが出ました: {kind}: {message}", *extra_ja],
-                           [f"{name} raised {kind}: {message}", *extra_en], mistake=kind)
+            cause_ja, cause_en = [], []
+            if name == "softmax" and kind == "ValueError" and "broadcast" in message:
+                cause_ja = ["和をとると軸が1つ減るので、そのままでは U と割り算できません。割る前に、和の形を shp に"
+                            "そろえてください。"]
+                cause_en = ["The sum drops an axis, so it cannot divide U as it is: shape it with shp first."]
+            return Verdict("error", [f"{name} の中でエラーが出ました: {kind}: {message}", *cause_ja, *extra_ja],
+                           [f"{name} raised {kind}: {message}", *cause_en, *extra_en], mistake=kind)
         value = result["value"]
         if value.get("kind") == "empty":
             return Verdict("empty", [f"{name} の return の空欄がまだ埋まっていません。",
@@ -241,22 +251,32 @@ def _judge_function(name, results, probes):
             return Verdict("wrong", [f"{name} が数値の配列を返していません。"], [f"{name} does not return numbers."],
                            mistake="not numbers")
         if r.get("big") and not np.all(np.isfinite(got)):
-            return Verdict("wrong", [f"{name} が大きな入力 (u = ±1000) で nan か inf を返します。"
+            return Verdict("wrong", [f"{name} が大きな入力 (U の要素が ±1000) で nan か inf を返します。"
                                      "exp がオーバーフローしています。",
-                                     "NaN 対策: exp をとる前に最大値を引くと、比は変わらずオーバーフローしません。"
-                                     if name == "softmax" else "NaN 対策: tanh を使う形に書き換えてください。"],
-                           [f"{name} returns nan or inf for large inputs (u = ±1000): exp overflows."],
+                                     "exp をとる前に、reduce_axis の方向の最大値を引いてください。分子と分母で打ち消し"
+                                     "合うので値は変わらず、オーバーフローしません。" if name == "softmax" else
+                                     "exp(-U) が大きくなりすぎないように、上の式と同じ値になる別の書き方を"
+                                     "考えてください。"],
+                           [f"{name} returns nan or inf for large inputs (entries of U at ±1000): exp overflows."],
                            mistake="overflows to nan")
         if got.shape != want.shape:
+            scalar = want.shape == () and got.ndim >= 1
             return Verdict("wrong", [f"{name} の出力の形が {got.shape} になっています。正しい形は {want.shape} です。",
-                                     *extra_ja],
-                           [f"{name} returned shape {got.shape}; it should be {want.shape} here.", *extra_en],
-                           mistake="wrong shape")
+                                     *(["よくある間違い: データごとの和で止まっています。L はミニバッチ全体の和で、"
+                                        "1つの数 (形 ()) です。"] if scalar else []), *extra_ja],
+                           [f"{name} returned shape {got.shape}; it should be {want.shape} here.",
+                            *(["Likely mistake: the sum stops at each example; L is one number for the batch."]
+                              if scalar else []), *extra_en],
+                           mistake="a sum per example" if scalar else "wrong shape")
         if rel_error(got, want) < TOLERANCE:
             continue
-        for wrong, ja, en in blank.mistakes:
+        for number, (wrong, ja, en) in enumerate(blank.mistakes):
             value = _wrong_value(wrong, r)
             if np.shape(value) == got.shape and rel_error(got, value) < TOLERANCE:
+                if name == "softmax" and number == 0 and kwargs.get("reduce_axis") == 1:  # right at reduce_axis=0
+                    ja, en = ("軸を reduce_axis ではなく axis=0 と決めて書いています。最大値も和も reduce_axis の方向で"
+                              "とってください。",
+                              "the axis is fixed at 0 instead of reduce_axis, for the max and the sum")
                 return Verdict("wrong", [f"よくある間違い: {ja}", *extra_ja],
                                [f"{name} is wrong. Likely mistake: {en}.", *extra_en], mistake=en)
         return Verdict("wrong", ["上の説明にある式と見比べてください。", *extra_ja],

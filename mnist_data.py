@@ -128,7 +128,7 @@ def _download(url, timeout):
 
 
 def _from_keras(timeout):
-    print(f"Downloading MNIST (11 MB) from {KERAS_URL} ...")
+    print(f"MNIST (11 MB) をダウンロードしています / Downloading MNIST (11 MB) from {KERAS_URL} ...")
     data = _download(KERAS_URL, timeout)
     digest = _sha256(data)
     if digest != KERAS_SHA256:
@@ -149,7 +149,8 @@ def _parse_idx(data, ndim):
 
 
 def _from_idx_mirror(base_url, timeout):
-    print(f"Downloading MNIST (4 files, 11 MB) from {base_url} ...")
+    print(f"MNIST (4つのファイル、11 MB) をダウンロードしています / "
+          f"Downloading MNIST (4 files, 11 MB) from {base_url} ...")
     raw = {}
     for name, md5 in IDX_FILES.items():
         data = _download(base_url + name, timeout)
@@ -168,7 +169,7 @@ def _from_idx_mirror(base_url, timeout):
 def _from_openml():
     from sklearn.datasets import fetch_openml
 
-    print("Downloading MNIST from OpenML (mnist_784) ...")
+    print("MNIST を OpenML からダウンロードしています / Downloading MNIST from OpenML (mnist_784) ...")
     with tempfile.TemporaryDirectory(prefix="mnist-openml-") as scratch:  # its ARFF copy goes when we are done
         X, y = fetch_openml("mnist_784", version=1, as_frame=False, parser="liac-arff",
                             data_home=scratch, return_X_y=True)
@@ -243,14 +244,15 @@ def load_mnist(data_home=None, cache_dir=None, timeout=TIMEOUT_S):
         if not path.is_file():
             raise ValueError(
                 f"MNIST_DATA_HOME は {data_home!s} ですが、{path} がありません。mnist.npz をそこに置くか、"
-                "MNIST_DATA_HOME を消してダウンロードを使ってください。\n"
+                "MNIST_DATA_HOME の設定を外してダウンロードを使ってください。\n"
                 f"MNIST_DATA_HOME is {data_home!s} but {path} does not exist; put mnist.npz there "
                 "(the Keras layout) or unset MNIST_DATA_HOME to use the cache and downloads"
             )
         arrays = _read_npz(path)
         if not _is_full_mnist(arrays):
             n = len(arrays["x_train"]) + len(arrays["x_test"])
-            print(f"Note: {path} holds {n:,} digits, not the published MNIST; results will differ from the course's.")
+            print(f"注意: {path} の数字は {n:,} 枚で、MNIST 全体ではありません。結果は講座と変わります。 / "
+                  f"Note: {path} holds {n:,} digits, not the published MNIST; results will differ from the course's.")
         return _combine(arrays)
 
     cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
@@ -263,7 +265,8 @@ def load_mnist(data_home=None, cache_dir=None, timeout=TIMEOUT_S):
             problem = "its arrays do not match the published MNIST checksums"
         except ValueError as e:
             problem = str(e)
-        print(f"The cached {cached} is damaged ({problem}); removing it and downloading again.")
+        print(f"保存してあった {cached} が壊れているので、消してダウンロードし直します。 / "
+              f"The cached {cached} is damaged ({problem}); removing it and downloading again.")
         try:
             cached.unlink()
         except OSError:
@@ -281,9 +284,10 @@ def load_mnist(data_home=None, cache_dir=None, timeout=TIMEOUT_S):
             continue
         try:
             _write_cache(arrays, cached)
-            print(f"Saved to {cached}")
+            print(f"{cached} に保存しました。 / Saved to {cached}")
         except OSError as e:
-            print(f"Note: could not save MNIST to {cached} ({e}); it will be downloaded again next time. "
+            print(f"注意: MNIST を {cached} に保存できませんでした。次回もダウンロードします。 / "
+                  f"Note: could not save MNIST to {cached} ({e}); it will be downloaded again next time. "
                   "Make that folder writable, or set XDG_CACHE_HOME to a writable folder.")
         return _combine(arrays)
 

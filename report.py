@@ -89,7 +89,12 @@ def _settings_line(settings):
 
 def blank_message(column, v):
     """The Japanese-first message of one blank, as the notebook would show it: (Japanese lines, English lines)."""
-    ja = ([f"{column.split('.')[-1]} {HEADLINE[v['status']]}。"] if v["status"] in HEADLINE else []) + v["ja"]
+    missing = v.get("mistake") in ("line missing", "no def", "cell missing", "not defined")
+    if v["status"] in HEADLINE and not missing:
+        rest = v["ja"][1:] if v["status"] == "empty" else v["ja"]  # an empty blank's first line says the same
+        ja = [f"{column.split('.')[-1]} {HEADLINE[v['status']]}。", *rest]
+    else:
+        ja = list(v["ja"])
     return ja, v["en"]
 
 
@@ -131,7 +136,7 @@ def feedback_page(submission, result, r, settings):
 def _mistake(v):
     """A blank's verdict as the class page counts it: the named mistake, Japanese first."""
     if v["mistake"] in ("", "another mistake"):
-        return "式と違う値 / another wrong value"
+        return "ほかの間違い (よくある間違いに当てはまりません) / another mistake"
     return f"{v['ja'][0]} / {v['mistake']}"
 
 
@@ -143,8 +148,9 @@ def class_page(rows, results, seconds, settings):
     scores = collections.Counter(r["score"] for r in rows)
     most = rows[0]["max_score"] if rows else "0"
     spread = " ".join(f"{s}点: {n}人" for s, n in sorted(scores.items(), key=lambda item: -float(item[0])))
-    parts = [f"<h1>クラスの結果 / Class results</h1><p>ノートブック {len(rows)} 件のうち、{len(judged)} 件の空欄を"
-             f"判定し、{len(trained)} 件の学習が最後まで進みました ({seconds:.0f} 秒)。 / {len(rows)} notebooks: "
+    parts = [f"<h1>クラスの結果 / Class results</h1><p>ノートブック {len(rows)} 件のうち、空欄を判定できたのは "
+             f"{len(judged)} 件、学習が最後まで進んだのは {len(trained)} 件です ({seconds:.0f} 秒)。 / "
+             f"{len(rows)} notebooks: "
              f"{len(judged)} judged, {len(trained)} trained to the end, in {seconds:.0f} s.</p>",
              f"<h2>得点の分布 / Scores (out of {e(most)})</h2><p>{e(spread)}</p>",
              f"<img src=\"data:image/png;base64,{_score_chart(rows)}\" alt=\"得点ごとの学生の数 / students per score, "

@@ -130,8 +130,8 @@ def plot_confusion_matrix(C, labels, ax=None, title="Confusion matrix"):
                      f"C must be a non-empty square matrix of counts; got shape {C.shape}")
     if C.dtype.kind not in "iub":
         if C.dtype.kind != "f" or not np.all(np.isfinite(C)) or not np.all(C == np.round(C)):
-            raise _error("C には個数 (confusion_matrix が返す整数) を渡してください。整数でない値、NaN か複素数が"
-                         "入っています。",
+            raise _error("C には個数 (confusion_matrix が返す整数) を渡してください。整数でない値、nan か inf、"
+                         "複素数のどれかが入っています。",
                          f"C must hold whole-number counts (what confusion_matrix returns); got dtype {C.dtype} "
                          "with non-integer, NaN or complex values")
         C = C.astype(np.int64)
@@ -180,10 +180,10 @@ def get_image_tile(X, width=10, height=10, scale=2):
                      "width か height を小さくしてください。",
                      f"a {width}x{height} tile needs {n} images but X has {len(X)}; use a smaller width or height")
     if X.dtype.kind == "f" and not np.all(np.isfinite(X[:n])):
-        raise _error("X に NaN か無限大が入っています (発散したネットワークの重みでしょうか。学習率を小さくして"
-                     "みてください)。有限の値を渡してください。",
-                     "X holds NaN or infinite values (the weights of a network that diverged? try a smaller "
-                     "learning rate); pass finite pixel values")
+        raise _error("X に nan か inf が入っています。重みを並べているなら、学習が発散しています。"
+                     "check_training で間違っている行を確かめてください。",
+                     "X holds nan or inf values: if these are weights, the training diverged; check_training names "
+                     "the wrong line")
     if X.dtype != np.uint8:
         X = np.clip(np.asarray(X[:n], dtype=np.float64) * 255.0, 0, 255).round().astype(np.uint8)
     tile = X[:n].reshape(height, width, 28, 28).transpose(0, 2, 1, 3).reshape(height * 28, width * 28)

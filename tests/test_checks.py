@@ -116,7 +116,7 @@ def test_a_wrong_line_shows_one_row_per_tensor_in_the_notebooks_shapes():
     assert [row[0] for row in rows] == answer_key.TRAINING_ROWS
     shapes = {row[0]: " ".join(row[1:3]) for row in rows}
     assert shapes["Delta_2"] == "(256, 100)" and shapes["dLdW_2"] == "(256, 784)" and shapes["b_3"] == "(10, 1)"
-    assert "σ'(U_2) を掛け忘れています" in text and "dsigmoid_du(U_2)" not in text.split("\n\n")[0]
+    assert "シグモイド関数の導関数の分が抜けています" in text and "dsigmoid_du(U_2)" not in text.split("\n\n")[0]
     assert re.search(r"Delta_3 .* ○\n", text) and re.search(r"Delta_2 .* ✗ +← 最初に間違っている行", text)
     assert re.search(r"dLdW_3 .* ○\n", text), "a line after the wrong one is judged on right inputs"
 

@@ -13,7 +13,7 @@ FAMILIES = [  # (blank, the learner's line, what the Japanese must name, the mis
     ("b_3", "b_3 = b_3 - eta * dLdW_3", "dLdW_3 は重みの勾配", "a weight's gradient used for a bias"),
     ("b_2", "b_2 = b_2 - eta * dLdW_2", "dLdW_2 は重みの勾配", "a weight's gradient used for a bias"),
     ("dLdb_3", "dLdb_3 = Delta_3", "足していません", "the sum over the batch left out"),
-    ("dLdb_2", "dLdb_2 = Delta_2.sum(axis=0, keepdims=True)", "足す方向が違います", "summed over the wrong axis"),
+    ("dLdb_2", "dLdb_2 = Delta_2.sum(axis=0, keepdims=True)", "足す方向が間違っています", "summed over the wrong axis"),
     ("dLdb_3", "dLdb_3 = Delta_3.sum(axis=1)", "列ベクトル", "the column shape lost"),
     ("dLdb_3", "dLdb_3 = Delta_3.sum()", "すべての要素を足しています", "summed over everything"),
     ("Delta_2", "Delta_2 = (W_3 @ Delta_3) * dsigmoid_du(U_2)", "W_3 (10, 256) が転置されていない",

@@ -84,7 +84,8 @@ def test_one_wrong_line_loses_its_points_with_the_notebooks_message(autograder):
     results = grade(autograder, "wrong", nbformat.writes(filled_handout(WRONG["sigma' forgotten"])).encode())
     delta = next(t for t in results["tests"] if t["name"] == "training.Delta_2")
     assert (delta["score"], delta["max_score"], delta["status"]) == (0.0, 3.0, "failed")
-    assert delta["output"].index("σ'(U_2) を掛け忘れています") < delta["output"].index("sigma'(U_2) is missing")
+    text = delta["output"]
+    assert text.index("シグモイド関数の導関数の分が抜けています") < text.index("the sigmoid's derivative is missing")
     assert results["score"] == 23.0
 
 

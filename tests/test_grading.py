@@ -10,8 +10,10 @@ import csv
 import hashlib
 import html
 import os
+import re
 import secrets
 import socket
+import sys
 import threading
 import zipfile
 from pathlib import Path
@@ -254,8 +256,8 @@ def test_feedback_pages_show_the_learners_message_japanese_first(graded):
     pages = sorted((graded["out"] / "feedback").glob("*.html"))
     assert len(pages) == len(graded["expected"])
     bob = html.unescape(next(p for p in pages if "bob" in p.name).read_text(encoding="utf-8"))
-    assert "σ'(U_2) を掛け忘れています" in bob and "sigma'(U_2) is missing" in bob
-    assert bob.index("σ'(U_2) を掛け忘れています") < bob.index("sigma'(U_2) is missing")
+    assert "シグモイド関数の導関数の分が抜けています" in bob and "the sigmoid's derivative is missing" in bob
+    assert bob.index("シグモイド関数の導関数の分が抜けています") < bob.index("the sigmoid's derivative is missing")
     assert "Delta_2 = W_3.T @ Delta_3" in bob  # the learner's own line
     frank = html.unescape(next(p for p in pages if "frank" in p.name).read_text(encoding="utf-8"))
     assert "まだ埋まっていません" in frank and "W_3.T @ Delta_3" not in frank  # no answer for an empty blank
@@ -267,7 +269,7 @@ def test_the_class_page_counts_each_blank_and_names_the_commonest_mistake(graded
     graded_rows = [r for r in graded["rows"] if r["softmax"]]
     right = sum(r["training.Delta_2"] == "ok" for r in graded_rows)
     assert f"<code>training.Delta_2</code></td><td>{right} / {len(graded_rows)}</td>" in page
-    assert "sigma&#x27;(U_2) is missing" in page
+    assert "the sigmoid&#x27;s derivative is missing" in page
 
 
 def test_a_zip_of_the_class_is_graded_the_same_and_left_alone(graded, tmp_path):
@@ -463,3 +465,15 @@ def test_no_sandbox_grades_as_before_and_the_report_says_so(tmp_path):
                                mnist=SAMPLE_DIR / "mnist.npz", sandbox=False, progress=lambda line: None)
     assert rows[0]["sandbox"] == "none" and rows[0]["training.Delta_2"] == "wrong" and rows[0]["test_accuracy"]
     assert "sandbox none (--no-sandbox)" in (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+
+
+def test_no_page_a_student_gets_tells_about_the_teachers_machine(graded):
+    import getpass
+
+    pages = "".join(p.read_text(encoding="utf-8") for p in (graded["out"] / "feedback").glob("*.html"))
+    pages += (graded["out"] / "index.html").read_text(encoding="utf-8")
+    text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", pages)  # the charts' bytes are not text
+    for private in (str(graded["top"]), str(graded["folder"]), str(HOME), "/tmp/pytest", f"/home/{getpass.getuser()}",
+                    "/root/", sys.executable, str(Path(__file__).parents[1])):
+        assert private not in text, private
+    assert not re.search(rf"\b{re.escape(socket.gethostname())}\b", text), "the host name"

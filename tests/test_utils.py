@@ -121,8 +121,8 @@ def test_get_image_tile_scales_up_and_accepts_uint8_images():
         (np.zeros((5, 784)), {"width": 3, "height": 2}, "needs 6 images"),
         (np.zeros((0, 784)), {}, "needs 100 images"),
         (np.zeros((10, 784)), {"width": 0}, "at least 1"),
-        (np.full((100, 784), np.nan), {}, "NaN or infinite"),  # the weights of a diverged network
-        (np.full((100, 784), np.inf, dtype=np.float32), {}, "NaN or infinite"),
+        (np.full((100, 784), np.nan), {}, "nan or inf"),  # the weights of a diverged network
+        (np.full((100, 784), np.inf, dtype=np.float32), {}, "nan or inf"),
         (np.ones((100, 784)) * (1 + 1j), {}, "real pixel values"),
     ],
 )
