@@ -10,7 +10,10 @@ False) are derived by the learner: their equations are only in the handout's col
 To add a mistake: add it to its blank here, and a wrong line that makes it to ``tests/mistakes.py``.
 """
 
+import functools
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -74,6 +77,17 @@ def _forward(layer, inputs, activation):
             f"Z_{layer}": Blank(z_equation, rows, True, tuple(z_mistakes))}
 
 
+@functools.cache
+def _values():
+    return json.loads((Path(__file__).resolve().parent / "answer_values.json").read_text(encoding="utf-8"))
+
+
+def _stored(blank, key):
+    """A derived blank's mistake by its value on the tiny problem (answer_values.json): its formula would hand over
+    the right line, so it lives only beside the solution (scripts/answer_values.py)."""
+    return lambda r: np.asarray(_values()[blank][key])
+
+
 def _divided_by_batch(name):
     """The mistake of a gradient divided by the batch size (the mean, not the sum, over the batch)."""
     return (lambda r: r[name] / r["n"],
@@ -122,25 +136,25 @@ STEP = {
          "D is missing: differentiate softmax and cross-entropy together by U_3"),
     )),
     "Delta_2": Blank("Δ_2 = ∂L/∂U_2", "hn", False, (
-        (lambda r: r["old_W_3"].T @ r["Delta_3"],
+        (_stored("Delta_2", "sigma' missing"),
          "連鎖律で Z_2 から U_2 へ戻るときの、シグモイド関数の導関数の分が抜けています。",
          "the sigmoid's derivative is missing, from the chain rule's step back from Z_2 to U_2"),
-        (lambda r: (r["old_W_3"].T @ r["Delta_3"]) * sigmoid(r["U_2"]),
+        (_stored("Delta_2", "sigma for sigma'"),
          "σ' (dsigmoid_du) ではなく σ (sigmoid) を掛けています。", "sigma (sigmoid) instead of sigma' (dsigmoid_du)"),
-        (lambda r: (r["old_W_3"].T @ r["Delta_3"]) * dsigmoid(r["Z_2"]),
+        (_stored("Delta_2", "sigma' at Z_2"),
          "dsigmoid_du に Z_2 を渡しています。σ' は U_2 での値です。",
          "dsigmoid_du is given Z_2: sigma' is taken at U_2"),
         (lambda r: -r["Delta_2"], "符号が逆です。", "the sign is flipped"),
     )),
     "dLdW_3": Blank("∂L/∂W_3", "kh", False, (
-        (lambda r: r["Delta_3"] @ r["U_2"].T,
+        (_stored("dLdW_3", "U_2 for Z_2"),
          "U_2 を使っています。この層への入力は、活性化関数を通したあとの Z_2 です。",
          "it uses U_2: the third layer's input is Z_2"),
         _divided_by_batch("dLdW_3"),
     )),
     "dLdb_3": Blank("∂L/∂b_3", "k1", False, (_divided_by_batch("dLdb_3"),)),
     "dLdW_2": Blank("∂L/∂W_2", "hd", False, (
-        (lambda r: (r["old_W_3"].T @ r["Delta_3"]) @ r["X"].T,
+        (_stored("dLdW_2", "before sigma'"),
          "2層目のデルタ Delta_2 ではなく、その途中の量を使っています。∂L/∂W_2 は ∂L/∂U_2 から導いてください。",
          "it uses a quantity on the way to Delta_2, not Delta_2 itself: derive dL/dW_2 from dL/dU_2"),
         _divided_by_batch("dLdW_2"),

@@ -147,6 +147,11 @@ def test_the_handout_hides_the_backprop_equations_in_a_hint_and_no_hints_leaves_
 DERIVED_LINES = ["Delta_3 = Y - D", "(W_3.T @ Delta_3) * dsigmoid_du(U_2)", "Delta_3 @ Z_2.T",
                  "Delta_3.sum(axis=1, keepdims=True)", "Delta_2 @ X.T", "Delta_2.sum(axis=1, keepdims=True)"]
 DERIVED_EQUATIONS = [r"\Delta_3 = Y - D", r"(W_3^\top \Delta_3)", r"\Delta_3 Z_2^\top", r"\Delta_2 X^\top"]
+# The derived lines written any way in code: a name, then @ or * with a transpose, whatever quotes and brackets
+# (r["old_W_3"].T @ r["Delta_3"]) lie between.
+_ = r"[\s\"'\]\[()\w]*?"
+DERIVED_CODE = [rf"W_3\W*\.T{_}@{_}Delta_3", rf"Delta_3\W*@{_}Z_2\W*\.T", rf"Delta_3\W*@{_}U_2\W*\.T",
+                rf"Delta_2\W*@{_}X\W*\.T", rf"Delta_3{_}\.sum\(axis=1", rf"Delta_2{_}\.sum\(axis=1"]
 
 
 def released_text(folder):
@@ -164,6 +169,7 @@ def test_the_release_holds_the_handout_and_its_helpers_and_never_the_solution(tm
     assert handout.SOLUTION not in files
     for name, text in files.items():
         code = [line for line in DERIVED_LINES if re.search(rf"(?<!\\){re.escape(line)}", text)]  # not LaTeX
+        code += [pattern for pattern in DERIVED_CODE if re.search(pattern, text)]
         assert code == [], (name, "a solution line as code")
         if not hints:
             assert not any(equation in text for equation in DERIVED_EQUATIONS), (name, "a derived equation")
@@ -203,3 +209,12 @@ def test_the_released_handout_runs_from_its_folder_alone(tmp_path):
     run = nbrun.run_notebook(released, nbrun.SAMPLE, env={**nbrun.sample_env(), "PYTHONPATH": ""}, cwd=folder)
     assert nbrun.error(run) is None, nbrun.error(run)
     assert "Test accuracy: " in nbrun.printed(run)
+
+
+def test_the_mistakes_of_derived_blanks_are_numbers_that_match_their_formulas():
+    """answer_values.json is what scripts/answer_values.py computes now; the answer key holds no formula of them."""
+    from scripts import answer_values
+
+    assert (ROOT / "answer_values.json").read_text(encoding="utf-8") == answer_values.render()
+    assert answer_values.main(["--check"]) == 0
+    assert not any(re.search(pattern, (ROOT / "answer_key.py").read_text(encoding="utf-8")) for pattern in DERIVED_CODE)

@@ -1,0 +1,61 @@
+"""Write answer_values.json: what the known mistakes of the derived blanks give on the tiny problem, as numbers.
+
+    python -m scripts.answer_values            # write answer_values.json
+    python -m scripts.answer_values --check    # exit 1 if the committed file differs from what it would write
+
+The mistakes of the deltas and gradients are wrong formulas close to the right ones (σ' left out, Z_2 for U_2 ...):
+written as code, they would hand a student the right line. The formulas live here, beside the solution; the answer
+key (``answer_key.py``), which the handout downloads, holds only their values on the tiny problem
+(``reference.training_reference``), which the judge compares a learner's value with.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import reference
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "answer_values.json"
+
+FORMULAS = {
+    "Delta_2": {
+        "sigma' missing": lambda r: r["old_W_3"].T @ r["Delta_3"],
+        "sigma for sigma'": lambda r: (r["old_W_3"].T @ r["Delta_3"]) * reference.sigmoid(r["U_2"]),
+        "sigma' at Z_2": lambda r: (r["old_W_3"].T @ r["Delta_3"]) * reference.dsigmoid(r["Z_2"]),
+    },
+    "dLdW_3": {"U_2 for Z_2": lambda r: r["Delta_3"] @ r["U_2"].T},
+    "dLdW_2": {"before sigma'": lambda r: (r["old_W_3"].T @ r["Delta_3"]) @ r["X"].T},
+}
+
+
+def values():
+    """{blank: {mistake: nested lists of floats}} on the tiny problem's right values."""
+    right = reference.training_reference()[3]
+    return {blank: {key: formula(right).tolist() for key, formula in mistakes.items()}
+            for blank, mistakes in FORMULAS.items()}
+
+
+def render():
+    return json.dumps(values(), indent=1) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="fail if answer_values.json is out of date")
+    args = parser.parse_args(argv)
+    text = render()
+    if args.check:
+        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
+            print(f"{OUT.name} is out of date: run python -m scripts.answer_values and commit it", file=sys.stderr)
+            return 1
+        print(f"{OUT.name} is up to date")
+        return 0
+    OUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUT.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
