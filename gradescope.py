@@ -29,8 +29,9 @@ SETUP = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, on its Ubuntu image, to build the autograder.
 set -euo pipefail
 apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-pip python3-venv > /dev/null
-python3 -m venv /opt/mnist-grader
+# Python 3.11, the version this project is tested with (Ubuntu 22.04's own python3 is 3.10)
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3.11 python3.11-venv > /dev/null
+python3.11 -m venv /opt/mnist-grader
 /opt/mnist-grader/bin/python -m pip install --quiet -r /autograder/source/requirements.txt
 """
 RUN = """#!/usr/bin/env bash
@@ -66,11 +67,18 @@ def build(zip_path, mnist, points=None, parameters=None, timeout=300, memory_mb=
     partial.replace(zip_path)
 
 
+CELLS = {"training": ("学習のセル", "the training cell"), "inference": ("inference のセル", "the inference cell"),
+         **dict.fromkeys(("softmax", "softmax_cross_entropy", "sigmoid", "dsigmoid_du"),
+                         ("関数のセル", "the functions' cell")),
+         **dict.fromkeys(("Y_hat", "testacc"), ("テストデータのセル", "the test-set cell"))}
+
+
 def _test(column, verdict, points):
     """One test of results.json: a blank, its score, and the message the notebook would show."""
     ja, en = report.blank_message(column, verdict) if verdict else (["判定できませんでした。"], ["Not judged."])
-    where = f"{verdict['lineno']}行目 / line {verdict['lineno']}: {verdict['line']}\n\n" if verdict and \
-        verdict.get("line") else ""
+    cell_ja, cell_en = CELLS.get(column.split(".")[0] if "." in column else column, ("", ""))
+    where = (f"{cell_ja} {verdict['lineno']}行目 / {cell_en}, line {verdict['lineno']}: {verdict['line']}\n\n"
+             if verdict and verdict.get("line") else "")
     ok = bool(verdict) and verdict["status"] == "ok"
     output = "正しいです。 / Right." if ok else where + "\n".join(ja) + ("\n\n" + "\n".join(en) if en else "")
     return {"name": column, "score": points if ok else 0.0, "max_score": points,
@@ -89,7 +97,7 @@ def results(result, points, seconds):
                   "output_format": "text", "visibility": "visible"})
     lines = []
     if result.get("problem"):
-        lines.append(f"問題 / problem: {result['problem']}")
+        lines.append(f"問題 / problem: {report.problem_ja(result['problem'])} / {result['problem']}")
     lines += result.get("notes", [])
     return {"score": sum(t["score"] for t in tests), "execution_time": round(seconds), "output": "\n".join(lines),
             "output_format": "text", "test_output_format": "text", "visibility": "visible",

@@ -204,6 +204,16 @@ def grade_class(class_path, out, jobs=2, timeout=300, memory_mb=3000, parameters
     return rows
 
 
+def default_jobs(memory_mb):
+    """The CPU count, or fewer: as many notebooks as the memory holds at 2 x memory_mb each (a run and its kernel)."""
+    try:
+        total_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError, AttributeError):
+        total_mb = 0
+    by_memory = max(1, total_mb // (2 * memory_mb)) if total_mb else os.cpu_count() or 1
+    return max(1, min(os.cpu_count() or 1, by_memory))
+
+
 def find_mnist():
     import mnist_data
 
@@ -219,8 +229,8 @@ def main(argv=None):
     parser.add_argument("class_path", metavar="CLASS", nargs="?", help="a folder or a .zip of the class's notebooks")
     parser.add_argument("--out", metavar="REPORT", help="a new folder for the report")
     parser.add_argument("--gradescope", metavar="ZIP", type=Path, help="write Gradescope's autograder zip instead")
-    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
-                        help="notebooks graded at once (default: the CPU count; each may use 2 x --memory)")
+    parser.add_argument("-j", "--jobs", type=int, help="notebooks graded at once (default: the CPU count, fewer if "
+                        "the memory cannot hold 2 x --memory for each)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds each cell may run (default 300)")
     parser.add_argument("--memory", type=int, default=3000, help="memory cap per process in MB (default 3000)")
     parser.add_argument("--small", action="store_true", help="train on 10,000 digits instead of the course's 50,000")
@@ -229,6 +239,7 @@ def main(argv=None):
     parser.add_argument("--no-sandbox", action="store_true",
                         help="run students' code without bubblewrap, with your rights (recorded in the report)")
     args = parser.parse_args(argv)
+    args.jobs = args.jobs or default_jobs(args.memory)
     try:
         points = report.read_points(args.points) if args.points else None
         if args.gradescope:
@@ -247,8 +258,9 @@ def main(argv=None):
         print(f"grading: {e}", file=sys.stderr)
         return 2
     problems = sum(bool(r["problem"]) for r in rows)
-    print(f"{len(rows)} notebooks, {problems} not graded: {Path(args.out) / 'grades.csv'}, "
-          f"{Path(args.out) / 'index.html'}")
+    trained = sum(bool(r["test_accuracy"]) for r in rows)
+    print(f"{len(rows)} notebooks: {trained} trained to the end, {problems} with a problem (its column says what): "
+          f"{Path(args.out) / 'grades.csv'}, {Path(args.out) / 'index.html'}")
     return 0
 
 

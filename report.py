@@ -81,9 +81,38 @@ def feedback_name(index, submission):
     return f"{index:03d}-{slug}.html"
 
 
+PROBLEM_JA = [  # the problem column's kinds, as a student's page says them (the first that begins the text)
+    ("not a notebook", "ノートブックとして読めませんでした。"
+                       "Colab や Jupyter からダウンロードした .ipynb を提出してください。"),
+    ("not the handout", "配布した演習のノートブックではありませんでした "
+                        "(softmax、inference、学習のセルが見つかりません)。"),
+    ("cells reordered", "セルの順番が入れ替わっていました。配布した順番で採点しました。"),
+    ("not trained: process cap", "プロセスの数の上限を超えたため、学習を最後まで実行できませんでした。"),
+    ("not trained: file size cap", "ファイルの大きさの上限を超えたため、学習を最後まで実行できませんでした。"),
+    ("not trained: memory cap", "メモリーの上限を超えたため、学習を最後まで実行できませんでした。"),
+    ("not trained", "学習を最後まで実行できなかったので、テストデータの正解率はありません。"),
+    ("time limit", "制限時間を超えたので、テストデータの正解率はありません。"),
+    ("memory cap", "メモリーの上限を超えたので、テストデータの正解率はありません。"),
+    ("the kernel died", "ノートブックのカーネルが止まったので、テストデータの正解率はありません。"),
+]
+
+
+def problem_ja(problem):
+    """The Japanese of a problem, for a student's page."""
+    return next((ja for key, ja in PROBLEM_JA if problem.startswith(key)), "採点の途中で問題が起きました。")
+
+
+def split_text(split):
+    """The split as a page says it: the course's, or n_train and n_valid."""
+    if isinstance(split, dict):
+        return ", ".join(f"{name}={value:,}" if isinstance(value, int) else f"{name}={value}"
+                         for name, value in split.items())
+    return str(split)
+
+
 def _settings_line(settings):
     e = html.escape
-    return (f"<p class=\"settings\">採点の設定 / settings: split {e(str(settings['split']))}, "
+    return (f"<p class=\"settings\">採点の設定 / settings: split {e(split_text(settings['split']))}, "
             f"sandbox {e(settings['sandbox'])}, {e(settings['date'])}</p>")
 
 
@@ -103,12 +132,16 @@ def feedback_page(submission, result, r, settings):
     parts = [f"<h1>答え合わせ / Feedback: {e(submission)}</h1>",
              f"<p>得点 / score: <strong>{e(r['score'])} / {e(r['max_score'])}</strong></p>"]
     if result.get("problem"):
-        parts.append(f"<p><strong>問題 / problem:</strong> {e(result['problem'])}</p>")
+        parts.append(f"<p><strong>問題 / problem:</strong> {e(problem_ja(result['problem']))}<br>"
+                     f"<i lang=\"en\">{e(result['problem'])}</i></p>")
     for note in result.get("notes", []):
         parts.append(f"<p>{e(note)}</p>")
     if result.get("test_accuracy"):
+        small = isinstance(settings["split"], dict) and settings["split"].get("n_train")
+        note = (f" (訓練データ {small:,}枚で学習したネットワークです。講座の設定の 50,000枚とは違います / trained on "
+                f"{small:,} digits, not the course's 50,000)") if small else ""
         parts.append(f"<p>学習したネットワークのテストデータでの正解率 / test accuracy of the trained network: "
-                     f"<strong>{e(result['test_accuracy'])}</strong></p>")
+                     f"<strong>{e(result['test_accuracy'])}</strong>{e(note)}</p>")
     verdicts = result.get("verdicts") or {}
     if verdicts:
         right = sum(v["status"] == "ok" for v in verdicts.values())

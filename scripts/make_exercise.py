@@ -183,10 +183,12 @@ On your own computer: `pip install -r requirements.txt`, then open `{handout}` i
 def release(folder, repository, hints=True):
     """Write the class's repository into folder (new or empty): the handout, its helpers, requirements, a README."""
     folder = Path(folder)
-    if not re.fullmatch(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+", repository or ""):
-        raise ValueError(f"--repository must be OWNER/NAME as on GitHub (for example my-school/mlp-2027); "
-                         f"got {repository!r}")
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+    if not re.fullmatch(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+", repository or "") or repository.endswith(".git"):
+        raise ValueError(f"--repository must be OWNER/NAME as on GitHub, without .git (for example "
+                         f"my-school/mlp-2027); got {repository!r}")
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"{folder} is a file: give a new folder for the release")
+    if folder.exists() and any(folder.iterdir()):
         raise ValueError(f"{folder} already exists and is not empty: give a new folder for the release")
     nb = make_exercise(nbformat.read(SOLUTION, as_version=4), hints=hints)
     for cell in nb.cells:
@@ -201,6 +203,7 @@ def release(folder, repository, hints=True):
         (staging / "README.md").write_text(STUDENT_README.format(name=repository.split("/")[1], repository=repository,
                                                                  handout=handout.HANDOUT), encoding="utf-8")
         (staging / ".gitignore").write_text("__pycache__/\n.ipynb_checkpoints/\n*.npz\n", encoding="utf-8")
+        staging.chmod(0o755)
         if folder.exists():
             folder.rmdir()
         staging.rename(folder)
@@ -224,7 +227,9 @@ def main(argv=None):
         except ValueError as e:
             print(f"make_exercise: {e}", file=sys.stderr)
             return 2
-        print(f"wrote {args.release}: push it as https://github.com/{args.repository}")
+        print(f"wrote {args.release}: push it as https://github.com/{args.repository}, on the branch main:\n"
+              f"  cd {args.release} && git init -b main && git add . && git commit -m handout && "
+              f"git remote add origin https://github.com/{args.repository}.git && git push -u origin main")
         return 0
     target = EXERCISE_NO_HINTS if args.no_hints else EXERCISE
     text = render(make_exercise(nbformat.read(SOLUTION, as_version=4), hints=not args.no_hints))

@@ -317,7 +317,7 @@ def test_feedback_pages_are_named_after_the_student_and_record_the_settings(grad
     names = sorted(p.name for p in (graded["out"] / "feedback").glob("*.html"))
     assert any(name.endswith("-山田太郎.html") for name in names) and any("-alice.html" in name for name in names)
     page = (graded["out"] / "index.html").read_text(encoding="utf-8")
-    assert "split {&#x27;n_train&#x27;: 2000, &#x27;n_valid&#x27;: 500}" in page and "sandbox bubblewrap" in page
+    assert "split n_train=2,000, n_valid=500" in page and "sandbox bubblewrap" in page
 
 
 # --------------------------------------------------------------------------------------
