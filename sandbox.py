@@ -156,14 +156,17 @@ def run_box(data, mnist, parameters, timeout, memory_mb, line_seconds, sandbox=T
             (box / "input" / "submission.ipynb").write_bytes(data)
             command = bwrap_command(box, slot, phase) if sandbox else [sys.executable, "-m", "runner", str(box), phase]
             backstop = 3 * timeout + 120  # each cell has `timeout`; this ends a run that ignores it
-            process = subprocess.Popen(command, cwd=box / "grader", env=env if not sandbox else None,
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-            try:
-                _, stderr = process.communicate(timeout=backstop)
-            except subprocess.TimeoutExpired:
-                return {**results, "problem": f"time limit: still running after {backstop:.0f} s"}
-            finally:
-                _kill_group(process)
+            with open(top / "stderr", "w+b") as errors:  # a file, not a pipe: a notebook may write gigabytes there
+                process = subprocess.Popen(command, cwd=box / "grader", env=env if not sandbox else None,
+                                           stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True)
+                try:
+                    process.wait(timeout=backstop)
+                except subprocess.TimeoutExpired:
+                    return {**results, "problem": f"time limit: still running after {backstop:.0f} s"}
+                finally:
+                    _kill_group(process)
+                errors.seek(max(0, errors.seek(0, os.SEEK_END) - 2000))
+                stderr = errors.read()
             results.update(_collect(box / "out", stderr, phase))
             shutil.rmtree(box / "out", ignore_errors=True)
             (box / "out").mkdir()
