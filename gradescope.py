@@ -23,7 +23,7 @@ from pathlib import Path
 import handout
 import report
 
-ROOT = Path(__file__).resolve().parent
+ROOT = handout.ROOT
 MODULES = ("grading.py", "gradescope.py", "sandbox.py", "submissions.py", "report.py", "runner.py", "nbrun.py")
 SETUP = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, on its Ubuntu image, to build the autograder.

@@ -30,7 +30,7 @@ import reference
 import report
 from submissions import GradingError, submissions
 
-ROOT = Path(__file__).resolve().parent
+ROOT = handout.ROOT
 SMALL = {"n_train": 10000, "n_valid": 2000}
 LINE_SECONDS = 10  # a judged line that runs longer is an error
 CAPS = {"BlockingIOError": "process cap", "File too large": "file size cap", "MemoryError": "memory cap"}

@@ -4,6 +4,9 @@ The notebooks, the answer checks, the exercise writer (``scripts/make_exercise.p
 these names from here; ``tests/test_handout.py`` checks that the notebooks agree with them.
 """
 
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent  # the project's folder: every module and script finds its files from here
 SOLUTION = "mnist_mlp.ipynb"
 HANDOUT = "mnist_mlp_exercise.ipynb"
 HANDOUT_NO_HINTS = "mnist_mlp_exercise_no_hints.ipynb"

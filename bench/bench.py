@@ -26,14 +26,14 @@ import os
 import statistics
 import time
 import warnings
-from pathlib import Path
 
 import nbformat
 import numpy as np
 
+import handout
 import nbrun
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = handout.ROOT
 NOTEBOOK = ROOT / "mnist_mlp.ipynb"
 ANSWER_CHECK_SUFFIX = "-answer-check"  # the cells that grade a learner's answer: check_inference(globals()), ...
 

@@ -12,11 +12,11 @@ key (``answer_key.py``), which the handout downloads, holds only their values on
 import argparse
 import json
 import sys
-from pathlib import Path
 
+import handout
 import reference
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = handout.ROOT
 OUT = ROOT / "answer_values.json"
 
 FORMULAS = {

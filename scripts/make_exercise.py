@@ -36,7 +36,7 @@ import nbformat
 
 import handout
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = handout.ROOT
 SOLUTION = ROOT / handout.SOLUTION
 EXERCISE = ROOT / handout.HANDOUT
 EXERCISE_NO_HINTS = ROOT / handout.HANDOUT_NO_HINTS

@@ -13,7 +13,7 @@ import runlines
 from mistakes import apply
 from scripts.make_exercise import blank_out
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = handout.ROOT
 NOTEBOOK = ROOT / "mnist_mlp.ipynb"
 EXERCISE = ROOT / "mnist_mlp_exercise.ipynb"
 SAMPLE_DIR = Path(__file__).resolve().parent / "data"  # mnist.npz: 5,000 + 1,000 real MNIST digits

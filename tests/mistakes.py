@@ -107,6 +107,16 @@ WRONG = {
                                      "dLdW_2 is already (256, 784)", "dLdW_2 はすでに (256, 784)"),
     "X transposed twice": _training("U_2 = W_2 @ X + b_2", "U_2 = W_2 @ X.T + b_2", "U_2", "transposes it twice",
                                     "二重に転置"),
+    "X untransposed in dLdW_2": _training("dLdW_2 = Delta_2 @ X.T", "dLdW_2 = Delta_2 @ X", "dLdW_2",
+                                          "X (784, 100) seems to be left untransposed",
+                                          "X (784, 100) が転置されていない"),
+    "Z_2 untransposed in dLdW_3": _training("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = Delta_3 @ Z_2", "dLdW_3",
+                                            "Z_2 (256, 100) seems to be left untransposed",
+                                            "Z_2 (256, 100) が転置されていない"),
+    "dLdW_3 transposed": _training("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = Z_2 @ Delta_3.T", "dLdW_3",
+                                   "result is transposed", "結果が転置"),
+    "U_3 from X": _training("U_3 = W_3 @ Z_2 + b_3", "U_3 = W_3 @ X + b_3", "U_3", "X (784, 100)",
+                            "X (784, 100) のところで形が合いません"),
     "Delta_3 untransposed in dLdW_3": _training("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = Delta_3.T @ Z_2.T", "dLdW_3",
                                                 "Delta_3", "Delta_3"),
     # lines that raise: named at the line, with the notebook's shapes
@@ -178,10 +188,10 @@ WRONG = {
 
 # The wrong lines that raise (an error, named at the line) and the one that leaves its blank empty; every other wrong
 # line computes a wrong value or shape.
-RAISES = {"dLdW_3 factors swapped", "W_3 left untransposed", "W_2 step transposed", "X transposed twice",
-          "Delta_3 untransposed in dLdW_3", "product in the wrong order", "a typo", "derivative at U_3", "not Python",
-          "softmax without reshape(shp)", "inference: U_3 crashes", "inference: X transposed twice",
-          "inference: U_3 from X"}
+RAISES = {"dLdW_3 factors swapped", "X untransposed in dLdW_2", "Z_2 untransposed in dLdW_3", "U_3 from X",
+          "W_3 left untransposed", "W_2 step transposed", "X transposed twice", "Delta_3 untransposed in dLdW_3",
+          "product in the wrong order", "a typo", "derivative at U_3", "not Python", "softmax without reshape(shp)",
+          "inference: U_3 crashes", "inference: X transposed twice", "inference: U_3 from X"}
 EMPTY = {"return left empty"}
 
 

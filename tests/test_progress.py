@@ -2,18 +2,18 @@
 
 import subprocess
 import sys
-from pathlib import Path
 
 import IPython.display
 import numpy as np
 import pytest
 
+import handout
 import progress
 from progress import Progress
 
 pytestmark = pytest.mark.fast  # no notebook kernel: part of the edit-test loop
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = handout.ROOT
 
 
 class FakeClock:
