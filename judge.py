@@ -15,7 +15,7 @@ import numpy as np
 
 import diagnosis
 import reference
-from answer_key import BLANKS, COLUMNS, FUNCTION_ROWS, FUNCTIONS, INFERENCE_ROWS, STEP, TEST, TEST_ROWS, TRAINING_ROWS
+from answer_key import COLUMNS, FUNCTION_ROWS, FUNCTIONS, INFERENCE_ROWS, STEP, TEST, TEST_ROWS, TRAINING_ROWS
 from reference import rel_error, shape_in_notebook
 from runlines import decode
 
@@ -286,7 +286,7 @@ def _judge_function(name, results, probes):
 
 
 def judge_cells(made, hints=True):
-    """A verdict for each of the 24 blanks (the keys of ``BLANKS``), from ``runlines.run_cells``'s data."""
+    """A verdict for each of the 24 blanks (``answer_key.COLUMNS``), from ``runlines.run_cells``'s data."""
     judges = {"functions": (judge_functions, ""), "inference": (judge_inference, "inference."),
               "training": (judge_training, "training."), "test": (judge_test, "")}
     rows = {"functions": FUNCTION_ROWS, "inference": INFERENCE_ROWS, "training": TRAINING_ROWS, "test": TEST_ROWS}
@@ -301,5 +301,5 @@ def judge_cells(made, hints=True):
     return {name: verdicts[name] for name in COLUMNS}
 
 
-__all__ = ["BLANKS", "COLUMNS", "TOLERANCE", "Verdict", "judge_cells", "judge_functions", "judge_inference",
+__all__ = ["MISSING", "TOLERANCE", "Verdict", "hint_pointer", "judge_cells", "judge_functions", "judge_inference",
            "judge_row", "judge_test", "judge_training"]
