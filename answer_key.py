@@ -216,3 +216,5 @@ BLANKS = {
     **TEST,
 }
 COLUMNS = list(BLANKS)
+# The mistakes of a line (or a cell, or a function) that is not there at all: said as missing, never as raising.
+MISSING = ("line missing", "no def", "cell missing", "not defined")

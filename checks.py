@@ -21,7 +21,7 @@ import unicodedata
 
 import judge
 import runlines
-from answer_key import BLANKS, FUNCTION_ROWS, INFERENCE_ROWS, TEST_ROWS, TRAINING_ROWS
+from answer_key import BLANKS, FUNCTION_ROWS, INFERENCE_ROWS, MISSING, TEST_ROWS, TRAINING_ROWS
 from handout import BLANK, STEP_END, STEP_START
 from reference import rel_error
 
@@ -78,7 +78,7 @@ def _report(what, rows, verdicts):
     v = verdicts[first]
     label = f"{first} の return の行" if rows == FUNCTION_ROWS else f"{what}の {first} の行"
     where = f"{v.lineno}行目 `{v.line}`" if v.lineno else ""
-    if v.mistake in judge.MISSING:  # the line is not there at all: say so, not that it raised
+    if v.mistake in MISSING:  # the line is not there at all: say so, not that it raised
         ja = [f"{what}に {first} の行が見つかりません。", *v.ja[1:]] if rows != FUNCTION_ROWS else list(v.ja)
     elif v.status == "empty":
         ja = [f"{label}{f' ({v.lineno}行目) ' if v.lineno else ''}がまだ埋まっていません。", *v.ja[1:]]

@@ -12,14 +12,14 @@ Nothing here runs the learner's code: it reads the line's syntax tree.
 import ast
 
 from answer_key import STEP
-from reference import NOTEBOOK
+from reference import NOTEBOOK, notebook_shape
 
 _D, _H, _K, _N = NOTEBOOK["d"], NOTEBOOK["h"], NOTEBOOK["k"], NOTEBOOK["n"]
 # The shapes of the names a step line can use, in the notebook's sizes (the inference cell's X after X = X.T).
 SCOPE = {"X": (_D, _N), "D": (_K, _N), "X_batch": (_N, _D), "Y_batch": (_N, _K), "Y": (_K, _N),
          "eta": (), "batch_size": (), "x_dim": (), "h_dim": (), "nb_classes": (),
-         **{name: tuple(NOTEBOOK.get(c, 1) for c in blank.shape) for name, blank in STEP.items()},
-         **{f"dLd{name}": tuple(NOTEBOOK.get(c, 1) for c in STEP[name].shape) for name in ("W_2", "b_2", "W_3", "b_3")}}
+         **{name: notebook_shape(blank.shape) for name, blank in STEP.items()},
+         **{f"dLd{name}": notebook_shape(STEP[name].shape) for name in ("W_2", "b_2", "W_3", "b_3")}}
 INPUTS = ("X", "Z_2", "U_2")  # the layers' inputs, and the one mixed up with Z_2
 _SAME_SHAPE = {"sigmoid", "dsigmoid_du", "softmax", "exp", "log", "tanh", "abs", "copy", "array", "asarray"}
 

@@ -28,6 +28,7 @@ import handout
 import judge
 import reference
 import report
+from answer_key import STEP
 from submissions import GradingError, submissions
 
 ROOT = handout.ROOT
@@ -62,8 +63,8 @@ def _weights(data):
             weights = {name: np.asarray(z[name]) for name in ("W_2", "b_2", "W_3", "b_3")}
     except Exception:
         return None
-    shapes = {"W_2": (256, 784), "b_2": (256, 1), "W_3": (10, 256), "b_3": (10, 1)}
-    ok = all(weights[n].shape == s and np.issubdtype(weights[n].dtype, np.number) for n, s in shapes.items())
+    ok = all(weights[n].shape == reference.notebook_shape(STEP[n].shape) and np.issubdtype(weights[n].dtype, np.number)
+             for n in weights)
     return weights if ok else None
 
 
@@ -71,7 +72,8 @@ def grade_one(data, handout_nb, test, box):
     """The result of one submission (bytes): its verdicts, test accuracy, notes and problem. ``box(data)`` runs it."""
     result = {"problem": "", "notes": [], "checks_changed": False, "test_accuracy": "", "verdicts": {}}
     try:
-        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+        text = data.decode("utf-8")
+        nb = nbformat.reads(text, as_version=4)
     except Exception as e:
         result["problem"] = f"not a notebook: {type(e).__name__}: {str(e)[:200]}"
         return result
@@ -90,7 +92,7 @@ def grade_one(data, handout_nb, test, box):
         result["problem"] = ran.get("problem") or "the box left no record of the lines"
         return result
     try:
-        verdicts = judge.judge_cells(made, hints=handout.has_hints(data.decode("utf-8", "replace")))
+        verdicts = judge.judge_cells(made, hints=handout.has_hints(text))
     except Exception as e:  # data the runner would never write: forged, or cut short
         result["problem"] = f"the record of the lines could not be read ({type(e).__name__})"
         return result

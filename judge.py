@@ -85,9 +85,6 @@ def _error_pointer(kind, message, name, line, blank, hints, cell):
     return [ja], [en]
 
 
-MISSING = ("line missing", "no def", "cell missing", "not defined")  # mistakes of a line that is not there at all
-
-
 def judge_row(name, made, right, hints=True, cell="training"):
     """The verdict on one line (``made``: what ``runlines.run_lines`` recorded for it) against ``right[name]``."""
     blank = STEP.get(name) or TEST.get(name)
@@ -301,5 +298,5 @@ def judge_cells(made, hints=True):
     return {name: verdicts[name] for name in COLUMNS}
 
 
-__all__ = ["MISSING", "TOLERANCE", "Verdict", "hint_pointer", "judge_cells", "judge_functions", "judge_inference",
+__all__ = ["TOLERANCE", "Verdict", "hint_pointer", "judge_cells", "judge_functions", "judge_inference",
            "judge_row", "judge_test", "judge_training"]

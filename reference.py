@@ -54,14 +54,19 @@ def tiny_problem(seed=111):
     return params, X, D
 
 
+def notebook_shape(spec):
+    """The shape, in the notebook's sizes, of a spec such as "hd" (256, 784) or "k1" (10, 1)."""
+    return tuple(NOTEBOOK.get(c, 1) for c in spec)
+
+
 def notebook_zeros(spec):
-    """Zeros of the notebook's sizes for a shape spec such as "hd" (256, 784) or "k1" (10, 1), float32."""
-    return np.zeros(tuple(NOTEBOOK.get(c, 1) for c in spec), dtype=np.float32)
+    """Zeros of the notebook's sizes for a shape spec, float32."""
+    return np.zeros(notebook_shape(spec), dtype=np.float32)
 
 
 def shape_in_notebook(spec):
     """A shape spec written out in the notebook's sizes: "hn" -> "(256, 100)"."""
-    return "(" + ", ".join(str(NOTEBOOK.get(c, 1)) for c in spec) + ")"
+    return str(notebook_shape(spec))
 
 
 def _loss_from_U3(U_3, D):

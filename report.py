@@ -12,6 +12,7 @@ import io
 import re
 
 from answer_key import COLUMNS as BLANK_COLUMNS
+from answer_key import MISSING
 
 COLUMNS = ["submission", *BLANK_COLUMNS, "test_accuracy", "checks_changed", "problem", "score", "max_score",
            "sandbox"]
@@ -118,7 +119,7 @@ def _settings_line(settings):
 
 def blank_message(column, v):
     """The Japanese-first message of one blank, as the notebook would show it: (Japanese lines, English lines)."""
-    missing = v.get("mistake") in ("line missing", "no def", "cell missing", "not defined")
+    missing = v.get("mistake") in MISSING
     if v["status"] in HEADLINE and not missing:
         rest = v["ja"][1:] if v["status"] == "empty" else v["ja"]  # an empty blank's first line says the same
         ja = [f"{column.split('.')[-1]} {HEADLINE[v['status']]}。", *rest]

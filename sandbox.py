@@ -143,7 +143,7 @@ def run_box(data, mnist, parameters, timeout, memory_mb, line_seconds, sandbox=T
         inside = INSIDE if sandbox else str(box)
         env = _env(inside)
         job = {"parameters": parameters, "timeout": timeout, "memory_mb": memory_mb, "line_seconds": line_seconds,
-               "processes": PROCESSES, "file_mb": FILE_MB, "env": {**env, "PYTHONPATH": f"{inside}/grader"}}
+               "processes": PROCESSES, "file_mb": FILE_MB, "env": env}
         if sandbox and os.geteuid() == 0:
             top.chmod(0o755)
             for path in [box, *box.rglob("*")]:

@@ -35,14 +35,13 @@ import nbrun
 
 ROOT = handout.ROOT
 NOTEBOOK = ROOT / "mnist_mlp.ipynb"
-ANSWER_CHECK_SUFFIX = "-answer-check"  # the cells that grade a learner's answer: check_inference(globals()), ...
 
 
 def notebook_namespace():
     """Run the notebook's code cells before the training cell (live plot off, injected as nbrun does); return
     their namespace and the training cell's compiled code.
 
-    The answer-check cells (ids ending in "-answer-check") are skipped: they grade a learner's code, which the
+    The answer-check cells (``handout.ANSWER_CHECK_CELLS``) are skipped: they grade a learner's code, which the
     benchmark does not need, and they read the source of the cell they check from IPython's history, which code
     run here by exec does not have. They draw no numbers from np.random, so the training cell starts from the same
     random state as in the notebook. The "## エラーチェック" cells (plain asserts) do run: one of them calls
@@ -50,7 +49,7 @@ def notebook_namespace():
     """
     os.environ.setdefault("MPLBACKEND", "Agg")
     nb = nbrun.inject_parameters(nbformat.read(NOTEBOOK, as_version=4), {"live_plot": False})
-    cells = [c for c in nb.cells if c.cell_type == "code" and not c.get("id", "").endswith(ANSWER_CHECK_SUFFIX)]
+    cells = [c for c in nb.cells if c.cell_type == "code" and c.get("id") not in handout.ANSWER_CHECK_CELLS]
     namespace = {"__name__": "__main__"}
     for cell in cells:
         source = "\n".join(line for line in cell.source.split("\n") if not line.startswith("%"))

@@ -15,6 +15,7 @@ import sys
 
 import handout
 import reference
+from scripts.generated import write_or_check
 
 ROOT = handout.ROOT
 OUT = ROOT / "answer_values.json"
@@ -45,16 +46,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="fail if answer_values.json is out of date")
     args = parser.parse_args(argv)
-    text = render()
-    if args.check:
-        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT.name} is out of date: run python -m scripts.answer_values and commit it", file=sys.stderr)
-            return 1
-        print(f"{OUT.name} is up to date")
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.name}")
-    return 0
+    return write_or_check(OUT, render(), args.check, "python -m scripts.answer_values")
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from pathlib import Path
 import nbformat
 
 import handout
+from scripts.generated import write_or_check
 
 ROOT = handout.ROOT
 SOLUTION = ROOT / handout.SOLUTION
@@ -233,15 +234,7 @@ def main(argv=None):
         return 0
     target = EXERCISE_NO_HINTS if args.no_hints else EXERCISE
     text = render(make_exercise(nbformat.read(SOLUTION, as_version=4), hints=not args.no_hints))
-    if args.check:
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            print(f"{target.name} is out of date: run python -m scripts.make_exercise and commit it", file=sys.stderr)
-            return 1
-        print(f"{target.name} is up to date")
-        return 0
-    target.write_text(text, encoding="utf-8")
-    print(f"wrote {target.name}")
-    return 0
+    return write_or_check(target, text, args.check, "python -m scripts.make_exercise")
 
 
 if __name__ == "__main__":

@@ -164,6 +164,11 @@ def add_hostile(add, folder):
              "print('GRADING-RESULT ' + json.dumps({'verdicts': {}, 'test_accuracy': '1.0000'}))")
     add("vera/forges.ipynb", with_cell(forger, "train", lambda s: forge + "\n" + s),
         blanks=ALL_OK | {"training.Delta_2": "wrong"}, accuracy=True)
+    patcher = Line("train", "Delta_2 = (W_3.T @ Delta_3) * dsigmoid_du(U_2)",
+                   "Delta_2 = (W_3.T @ Delta_3) if [setattr(__import__('judge'), 'TOLERANCE', 1e9), "
+                   "setattr(__import__('runlines'), 'encode', lambda value: {'kind': 'none'})] else 0")
+    add("tom/patches the judge.ipynb", filled_handout(patcher), blanks=ALL_OK | {"training.Delta_2": "wrong"},
+        accuracy=True)  # its line patched the judge and the recorder where it ran; the judging is elsewhere
     add("uma/forks.ipynb", hostile("import subprocess\n"
                                    "kids = [subprocess.Popen(['sleep', '3600']) for _ in range(5000)]"),
         blanks=ALL_OK, accuracy=False, problem="not trained: process cap")
