@@ -8,7 +8,7 @@ One check after each block of blanks of the course's exercise, called as the not
     check_test(globals())        # Y_hat and testacc
 
 Each line is run on a tiny problem (``runlines.py``) and judged on its own (``judge.py``, against ``reference.py``
-and the mistakes of ``answer_key.py``); this module shows the verdicts: the first line that is not right, its message
+and the mistakes of ``blanks.py``); this module shows the verdicts: the first line that is not right, its message
 and one row per line. Imported inside IPython, it installs a cell guard (an input transformer): a cell that still
 holds ``### CODE HERE ###`` stops with a short message naming the blank, and the training cell checks its own step
 before the first epoch. A handout without hints sets ``ANSWER_HINTS = False`` in its own variables.
@@ -20,8 +20,9 @@ import sys
 import unicodedata
 
 import judge
+import messages
 import runlines
-from answer_key import BLANKS, FUNCTION_ROWS, INFERENCE_ROWS, MISSING, TEST_ROWS, TRAINING_ROWS
+from blanks import BLANKS, FUNCTION_ROWS, INFERENCE_ROWS, TEST_ROWS, TRAINING_ROWS
 from handout import BLANK, STEP_END, STEP_START
 from reference import rel_error
 
@@ -35,13 +36,8 @@ class CheckFailed(AssertionError):
         return [f"\x1b[31m答え合わせ / Check\x1b[0m: {self}"]
 
 
-def _text(ja, en):
-    """A message: the Japanese lines, then the English ones after an empty line."""
-    return "\n".join([*ja, "", *en]).strip("\n")
-
-
 def _fail(ja, en):
-    raise CheckFailed(_text(ja, en))
+    raise CheckFailed(messages.text(ja, "", en))
 
 
 def _hints(ns):
@@ -60,6 +56,8 @@ def table(rows, verdicts):
     first = next((name for name in rows if not verdicts[name].ok), None)
     lines = ["各行を小さな問題で1行ずつ実行し、正しい値と比べた結果です。"
              "それより前の行は、すべて正しい値にしてあります。形は、このノートブックでの大きさです。",
+             f"「正解とのずれ」は、正しい値との相対誤差 (成分ごとの |差| ÷ (|書いた値| + |正しい値|) の最大値) です。"
+             f"{judge.TOLERANCE:.0e} より小さければ ○ です。",
              "  " + _pad("行", 10) + _pad("形", 12, right=True) + _pad("正解とのずれ", 14, right=True) + "   判定"]
     for name in rows:
         v = verdicts[name]
@@ -70,27 +68,19 @@ def table(rows, verdicts):
     return lines
 
 
-def _report(what, rows, verdicts):
+def _report(rows, verdicts):
     """Raise CheckFailed naming the first line that is not right, with the table; or return quietly."""
     first = next((name for name in rows if not verdicts[name].ok), None)
     if first is None:
         return
-    v = verdicts[first]
-    label = f"{first} の return の行" if rows == FUNCTION_ROWS else f"{what}の {first} の行"
-    where = f"{v.lineno}行目 `{v.line}`" if v.lineno else ""
-    if v.mistake in MISSING:  # the line is not there at all: say so, not that it raised
-        ja = [f"{what}に {first} の行が見つかりません。", *v.ja[1:]] if rows != FUNCTION_ROWS else list(v.ja)
-    elif v.status == "empty":
-        ja = [f"{label}{f' ({v.lineno}行目) ' if v.lineno else ''}がまだ埋まっていません。", *v.ja[1:]]
-    else:
-        state = "が間違っています" if v.status == "wrong" else "でエラーが出ました"
-        ja = [f"{label}{state}" + (f" ({where})。" if where else "。"), *v.ja]
+    column = {FUNCTION_ROWS[0]: "", INFERENCE_ROWS[0]: "inference.", TRAINING_ROWS[0]: "training."}.get(rows[0], "")
+    ja, detail, en = messages.render(column + first, verdicts[first].as_dict())
     if rows == FUNCTION_ROWS:
         ja += ["", "4つの関数を1つずつ、小さな入力で確かめた結果です (ほかの関数は正しいものにしてあります):",
                "  " + "  ".join(f"{name} {MARKS[verdicts[name].status]}" for name in rows)]
     elif len(rows) > 1:
         ja += ["", *table(rows, verdicts)]
-    raise CheckFailed(_text(ja, v.en))
+    raise CheckFailed(messages.text(ja, detail, en))
 
 
 def _last_cell(ns, *markers):
@@ -115,7 +105,7 @@ def check_functions(ns):
     _need(ns, FUNCTION_ROWS, "関数を定義するセル", "the cell that defines them")
     source = _last_cell(ns, "def softmax(", "def dsigmoid_du(")
     made = runlines.run_functions({name: ns[name] for name in FUNCTION_ROWS}, source)
-    _report("関数", FUNCTION_ROWS, judge.judge_functions(made, _hints(ns)))
+    _report(FUNCTION_ROWS, judge.judge_functions(made, _hints(ns)))
     print("✓ 4つの関数 (softmax, softmax_cross_entropy, sigmoid, dsigmoid_du) は式どおりです。"
           " / All four functions agree with their equations.")
 
@@ -128,7 +118,7 @@ def check_inference(ns):
         _fail(["inference を定義したセルが見つかりません。そのセルをもう一度実行してください。"],
               ["The cell that defines inference was not found: run it again."])
     made = runlines.run_inference(source)
-    _report("inference ", INFERENCE_ROWS, judge.judge_inference(made, _hints(ns)))
+    _report(INFERENCE_ROWS, judge.judge_inference(made, _hints(ns)))
     print("✓ inference の4行 (U_2, Z_2, U_3, Z_3) は正しいです。 / The four lines of inference are right.")
 
 
@@ -143,7 +133,7 @@ def check_training(ns, source=None, quiet=False):
         _fail(["学習のセルがまだ実行されていません。先に「学習」のセルを実行してから、このチェックを実行してください。"],
               ["No training cell has run yet: run the training cell first, then this check."])
     made = runlines.run_training(source)
-    _report("学習のセル", TRAINING_ROWS, judge.judge_training(made, _hints(ns)))
+    _report(TRAINING_ROWS, judge.judge_training(made, _hints(ns)))
     if not quiet:
         print("✓ 学習の14行はすべて正しいです (数値微分で求めた勾配と一致しました)。"
               " / All 14 lines of the step agree with backprop by central differences.")
@@ -156,7 +146,7 @@ def check_test(ns):
         _need(ns, ["Y_hat", "testacc"], "テストデータのセル", "the test-set cell")
         _fail(["テストデータのセルが見つかりません。もう一度実行してください。"], ["Run the test-set cell again."])
     made = runlines.run_test(source)
-    _report("テストデータのセル", TEST_ROWS, judge.judge_test(made, _hints(ns)))
+    _report(TEST_ROWS, judge.judge_test(made, _hints(ns)))
     print("✓ テストデータの2行 (Y_hat, testacc) は正しいです。 / Y_hat and testacc are right.")
 
 
@@ -180,8 +170,8 @@ def blank_message(lines, hints=True):
             pointer_ja, pointer_en = judge.hint_pointer(blank, hints, empty=True) if blank else ("", "")
             label_ja = f"{name} の行" if name else f"{function} の return の行"
             label_en = name or f"{function} (return)"
-            return _text([f"{label_ja} ({number}行目) がまだ埋まっていません。{pointer_ja}".strip()],
-                         [f"{label_en}: line {number} is not filled yet. {pointer_en}".strip()])
+            return messages.text([f"{label_ja} ({number}行目) がまだ埋まっていません。{pointer_ja}".strip()], "",
+                                 [f"{label_en}: line {number} is not filled yet. {pointer_en}".strip()])
     return None
 
 

@@ -11,7 +11,7 @@ Nothing here runs the learner's code: it reads the line's syntax tree.
 
 import ast
 
-from answer_key import STEP
+from blanks import STEP
 from reference import NOTEBOOK, notebook_shape
 
 _D, _H, _K, _N = NOTEBOOK["d"], NOTEBOOK["h"], NOTEBOOK["k"], NOTEBOOK["n"]
@@ -156,7 +156,7 @@ def _variants(expr, name):
 def _cause(family, operand, shape, name, got, cell):
     """One likely cause: (ja, en, the mistake's name for a class's summary)."""
     s = str(shape)
-    made_ja = (f"形 {got} は、{operand} {s} を使ったときの形です。" if got
+    made_ja = (f"{operand} {s} を使うと、形が {got} になります。" if got
                else f"{operand} {s} のところで形が合いません。")
     made_en = f"{got} is the shape {operand} {s} gives" if got else f"the shapes break at {operand} {s}"
     if family == "input":

@@ -21,6 +21,7 @@ import zipfile
 from pathlib import Path
 
 import handout
+import messages
 import report
 
 ROOT = handout.ROOT
@@ -67,20 +68,10 @@ def build(zip_path, mnist, points=None, parameters=None, timeout=300, memory_mb=
     partial.replace(zip_path)
 
 
-CELLS = {"training": ("学習のセル", "the training cell"), "inference": ("inference のセル", "the inference cell"),
-         **dict.fromkeys(("softmax", "softmax_cross_entropy", "sigmoid", "dsigmoid_du"),
-                         ("関数のセル", "the functions' cell")),
-         **dict.fromkeys(("Y_hat", "testacc"), ("テストデータのセル", "the test-set cell"))}
-
-
 def _test(column, verdict, points):
     """One test of results.json: a blank, its score, and the message the notebook would show."""
-    ja, en = report.blank_message(column, verdict) if verdict else (["判定できませんでした。"], ["Not judged."])
-    cell_ja, cell_en = CELLS.get(column.split(".")[0] if "." in column else column, ("", ""))
-    where = (f"{cell_ja} {verdict['lineno']}行目 / {cell_en}, line {verdict['lineno']}: {verdict['line']}\n\n"
-             if verdict and verdict.get("line") else "")
     ok = bool(verdict) and verdict["status"] == "ok"
-    output = "正しいです。 / Right." if ok else where + "\n".join(ja) + ("\n\n" + "\n".join(en) if en else "")
+    output = messages.text(*messages.render(column, verdict)) if verdict else "判定できませんでした。\n\nNot judged."
     return {"name": column, "score": points if ok else 0.0, "max_score": points,
             "status": "passed" if ok else "failed", "output": output, "output_format": "text",
             "visibility": "visible"}

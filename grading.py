@@ -28,7 +28,7 @@ import handout
 import judge
 import reference
 import report
-from answer_key import STEP
+from blanks import STEP
 from submissions import GradingError, submissions
 
 ROOT = handout.ROOT

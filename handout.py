@@ -12,8 +12,8 @@ HANDOUT = "mnist_mlp_exercise.ipynb"
 HANDOUT_NO_HINTS = "mnist_mlp_exercise_no_hints.ipynb"
 
 # The modules the notebook imports, which its first code cell downloads beside it on Colab (in this order).
-HELPERS = ("utils.py", "progress.py", "mnist_data.py", "checks.py", "answer_key.py", "judge.py", "diagnosis.py",
-           "runlines.py", "reference.py", "handout.py", "answer_values.json")
+HELPERS = ("utils.py", "progress.py", "mnist_data.py", "checks.py", "messages.py", "blanks.py", "judge.py",
+           "diagnosis.py", "runlines.py", "reference.py", "handout.py", "mistake_values.json")
 
 BLANK = "### CODE HERE ###"  # what a blank holds, as in the course's handout
 NO_HINTS_LINE = "ANSWER_HINTS = False  # この配布版にはヒントがありません"  # the no-hints handout's imports cell

@@ -11,13 +11,12 @@ import html
 import io
 import re
 
-from answer_key import COLUMNS as BLANK_COLUMNS
-from answer_key import MISSING
+import messages
+from blanks import COLUMNS as BLANK_COLUMNS
 
 COLUMNS = ["submission", *BLANK_COLUMNS, "test_accuracy", "checks_changed", "problem", "score", "max_score",
            "sandbox"]
 STATUS_JA = {"ok": "正しい", "wrong": "間違い", "empty": "空欄", "error": "エラー", "": "-"}
-HEADLINE = {"wrong": "の行が間違っています", "error": "の行でエラーが出ました", "empty": "の行がまだ埋まっていません"}
 STYLE = ("body{font-family:'Noto Sans CJK JP',sans-serif;max-width:60em;margin:2em auto;line-height:1.5}"
          "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}"
          ".ok{background:#e8f5e9}.wrong,.error{background:#ffebee}.empty{background:#fff8e1}"
@@ -117,17 +116,6 @@ def _settings_line(settings):
             f"sandbox {e(settings['sandbox'])}, {e(settings['date'])}</p>")
 
 
-def blank_message(column, v):
-    """The Japanese-first message of one blank, as the notebook would show it: (Japanese lines, English lines)."""
-    missing = v.get("mistake") in MISSING
-    if v["status"] in HEADLINE and not missing:
-        rest = v["ja"][1:] if v["status"] == "empty" else v["ja"]  # an empty blank's first line says the same
-        ja = [f"{column.split('.')[-1]} {HEADLINE[v['status']]}。", *rest]
-    else:
-        ja = list(v["ja"])
-    return ja, v["en"]
-
-
 def feedback_page(submission, result, r, settings):
     e = html.escape
     parts = [f"<h1>答え合わせ / Feedback: {e(submission)}</h1>",
@@ -152,8 +140,8 @@ def feedback_page(submission, result, r, settings):
         parts.append("<table><tr><th>空欄 / blank</th><th>判定 / verdict</th><th>書いた行 / your line</th>"
                      "<th>説明 / explanation</th></tr>")
         for column, v in ordered:
-            ja, en = blank_message(column, v)
-            explanation = "<br>".join(e(t) for t in ja)
+            ja, detail, en = messages.render(column, v)
+            explanation = "<br>".join(e(t) for t in ja) + (f"<br><code>{e(detail)}</code>" if detail else "")
             if en:
                 explanation += "<br><i lang=\"en\">" + "<br>".join(e(t) for t in en) + "</i>"
             parts.append(f"<tr class=\"{v['status']}\"><td><code>{e(column)}</code></td>"

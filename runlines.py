@@ -19,7 +19,7 @@ import warnings
 import numpy as np
 
 import reference
-from answer_key import FUNCTION_ROWS, INFERENCE_ROWS, STEP, TEST_ROWS, TRAINING_ROWS
+from blanks import FUNCTION_ROWS, INFERENCE_ROWS, STEP, TEST_ROWS, TRAINING_ROWS
 from handout import BLANK, STEP_END, STEP_START
 
 EMPTY = "__checks_blank__"  # what a blank line assigns while it is judged: reported as empty
@@ -138,22 +138,51 @@ def _broken_line(number):
     raise _Broken(number)
 
 
-def run_lines(source, rows, ns, right, shapes_ns=None, seconds=None, first_line=1):
-    """Run source statement by statement in ns; record what each assignment to a row made.
+def _read(statement):
+    return {node.id for node in ast.walk(statement) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
 
-    After a row's line runs, the row takes its right value (``right[row]``), so the lines after it run on right
-    inputs. shapes_ns mirrors ns with zeros of the notebook's sizes: each line runs there too. Returns
-    {row: {"line", "lineno", "value", "raised", "notebook"}}; "notebook" is {"shape": [...]} or {"raised": [...]}.
+
+def run_lines(source, rows, ns, right, shapes_ns=None, seconds=None, first_line=1):
+    """Run source statement by statement in ns; record what the learner's lines leave in each row.
+
+    A row is judged on what its block leaves in it: the statements from the first one that assigns it up to the
+    next one that assigns another row or reads it without assigning it (``Delta_2 = W_3.T @ Delta_3`` then
+    ``Delta_2 = Delta_2 * ...`` is one block). Then the row takes its right value (``right[row]``), so the lines
+    after it run on right inputs. shapes_ns mirrors ns with zeros of the notebook's sizes: each line runs there too.
+    Returns {row: {"line", "lineno", "value", "raised", "notebook"}}; "notebook" is {"shape": [...]} or
+    {"raised": [...]}; "line" is the block's lines, or the one that raised, at "lineno".
     """
     tree, broken = parse(fill_blanks(source))
     source_lines = source.split("\n")
     for namespace in (ns, shapes_ns if shapes_ns is not None else {}):
         namespace["__checks_broken__"], namespace[EMPTY] = _broken_line, Empty()
-    made = {}
+    made, pending = {}, {}  # pending: row -> its block so far (first and last line, what raised)
+
+    def flush(names):
+        for name in names:
+            block = pending.pop(name)
+            raised, in_notebook = block["raised"], block["in_notebook"]
+            if shapes_ns is None:
+                notebook = None
+            elif in_notebook is not None:
+                notebook = {"raised": _error(in_notebook)}
+            else:
+                notebook = {"shape": [int(s) for s in np.shape(shapes_ns.get(name))]}
+            first, last = block["at"] if raised is None else block["raised_at"]
+            made[name] = {"line": statement_text(source_lines, first, last), "lineno": first + first_line - 1,
+                          "notebook": notebook, "raised": _error(raised) if raised is not None else None,
+                          "value": encode(ns.get(name)) if raised is None else None}
+            ns[name] = np.copy(right[name])
+            if shapes_ns is not None and name in STEP and STEP[name].shape:
+                shapes_ns[name] = reference.notebook_zeros(STEP[name].shape)
+
     for statement in tree.body:
-        targets = [name for name in _assigned(statement) if name in rows and name not in made]
+        assigned = set(_assigned(statement))
+        targets = [name for name in assigned if name in rows and name not in made]
+        ends = [name for name in pending if name not in assigned and (targets or name in _read(statement))]
+        flush(ends)
         code = compile(ast.Module([statement], type_ignores=[]), "<your line>", "exec")
-        number = statement.lineno
+        number, end = statement.lineno, statement.end_lineno
         raised = _exec(code, ns, seconds)
         if isinstance(raised, _Broken):
             raised = SyntaxError(broken[number])
@@ -161,19 +190,12 @@ def run_lines(source, rows, ns, right, shapes_ns=None, seconds=None, first_line=
         if isinstance(in_notebook, _Broken):
             in_notebook = raised
         for name in targets:
-            if shapes_ns is None:
-                notebook = None
-            elif in_notebook is not None:
-                notebook = {"raised": _error(in_notebook)}
-            else:
-                notebook = {"shape": [int(s) for s in np.shape(shapes_ns.get(name))]}
-            made[name] = {"line": statement_text(source_lines, number, statement.end_lineno),
-                          "lineno": number + first_line - 1, "notebook": notebook,
-                          "raised": _error(raised) if raised is not None else None,
-                          "value": encode(ns.get(name)) if raised is None else None}
-            ns[name] = np.copy(right[name])
-            if shapes_ns is not None and name in STEP and STEP[name].shape:
-                shapes_ns[name] = reference.notebook_zeros(STEP[name].shape)
+            block = pending.setdefault(name, {"at": (number, end), "raised": None, "in_notebook": None})
+            block["at"] = (block["at"][0], end)
+            if block["raised"] is None and raised is not None:
+                block["raised"], block["raised_at"] = raised, (number, end)
+            block["in_notebook"] = block["in_notebook"] or in_notebook
+    flush(list(pending))
     return made
 
 

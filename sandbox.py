@@ -28,7 +28,7 @@ from pathlib import Path
 import handout
 
 ROOT = handout.ROOT
-GRADER_MODULES = ("runner.py", "runlines.py", "nbrun.py", "reference.py", "answer_key.py", "handout.py")
+GRADER_MODULES = ("runner.py", "runlines.py", "nbrun.py", "reference.py", "blanks.py", "handout.py")
 PROCESSES = 256  # processes and threads a box may have at once (a kernel and its client use about 30)
 FILE_MB = 100  # the largest file a box may write
 TMP_MB = 512  # the size of the box's own /tmp and /var/tmp (memory-backed)

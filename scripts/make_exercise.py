@@ -49,9 +49,11 @@ BADGE_TARGET = ("/blob/main/mnist_mlp.ipynb)", "/blob/main/mnist_mlp_exercise.ip
 HANDOUT_WORDING = [
     BADGE_TARGET,
     ("このノートブックは解答です。空欄はそれぞれ1行で埋めてあり、行の横に式を書いてあります。",
-     "空欄はそれぞれ1行で埋めてください。空欄のブロックのあとの答え合わせのセルが、間違っている行と、よくある間違いのどれに当たるかを表示します。"),
+     "空欄を埋めてください (1行で書けますが、2行以上に分けてもかまいません)。空欄のブロックのあとの答え合わせのセルが、"
+     "間違っている行と、考えられる原因を表示します。"),
     ("This is the completed notebook:\neach blank is filled with one line, its equation beside it.*",
-     "Fill each blank with one line;\nthe check after each block names a wrong line and the likely mistake.*"),
+     "Fill each blank (one line is enough, more are fine);\nthe check after each block names a wrong line and its "
+     "likely cause.*"),
 ]
 HINT = re.compile(r"\n*<details>.*?</details>\n*", re.S)
 NO_HINTS_LINE = handout.NO_HINTS_LINE

@@ -11,10 +11,10 @@ import nbformat
 import numpy as np
 import pytest
 
-import answer_key
+import blanks
 import checks
 import nbrun
-from answer_key import COLUMNS
+from blanks import COLUMNS
 from checks import CheckFailed, check_functions, check_inference, check_test, check_training
 from helpers import filled_handout, judge_notebook, notebook_cell, notebook_functions
 from mistakes import RIGHT, WRONG, apply, status
@@ -64,6 +64,40 @@ def test_a_wrong_line_is_named_at_its_blank_and_every_other_blank_stays_right(na
 def test_a_right_line_written_another_way_passes(name):
     verdicts = judge_notebook(solution_cells(RIGHT[name]))
     assert [column for column, v in verdicts.items() if not v.ok] == []
+    call_check(RIGHT[name])()  # and the notebook's own check says nothing against it
+
+
+SOLUTION_LINES = ("Y - D", "W_3.T @ Delta_3", "Delta_3 @ Z_2.T", "Delta_2 @ X.T", "sum(axis=1", "Δ_3 Z_2", "Δ_2 X")
+
+
+@pytest.mark.fast
+@pytest.mark.parametrize("name", [n for n, line in WRONG.items() if line.column.split(".")[-1] in
+                                  ("Delta_3", "Delta_2", "dLdW_3", "dLdb_3", "dLdW_2", "dLdb_2")])
+def test_without_hints_a_derived_blanks_message_hands_over_no_line(name):
+    """The --no-hints release: the same cause, no pointer to a hint, and no derived equation or fixed line."""
+    line = WRONG[name]
+    with_hints = judge_notebook(solution_cells(line))[line.column]
+    verdict = judge_notebook(solution_cells(line), hints=False)[line.column]
+    assert (verdict.status, verdict.mistake) == (with_hints.status, with_hints.mistake)
+    text = message(verdict)
+    assert "ヒント" not in text and "hint" not in text, text
+    assert not any(solution in text and solution not in verdict.line for solution in SOLUTION_LINES), text
+
+
+@pytest.mark.fast
+def test_a_right_shape_with_a_wrong_value_says_so_and_gives_a_step_of_the_chain_rule():
+    verdict = judge_notebook(solution_cells(WRONG["Delta_2 from Y"]), hints=False)["training.Delta_2"]
+    assert verdict.ja[0].startswith("形は合っていますが、値が違います。") and "σ'(U_2) の分" in verdict.ja[0]
+    assert verdict.status == "wrong" and verdict.mistake == "another mistake"
+
+
+@pytest.mark.fast
+def test_python_s_own_error_text_comes_after_the_japanese_paragraph():
+    with pytest.raises(CheckFailed) as error:
+        call_check(WRONG["a typo"])()
+    paragraphs = str(error.value).split("\n\n")
+    assert "`Dleta_3` という名前はまだ定義されていません" in paragraphs[0] and "NameError" not in paragraphs[0]
+    assert any(p.strip() == "(NameError: name 'Dleta_3' is not defined)" for p in paragraphs), paragraphs
 
 
 # --------------------------------------------------------------------------------------
@@ -113,7 +147,7 @@ def test_a_wrong_line_shows_one_row_per_tensor_in_the_notebooks_shapes():
         call_check(WRONG["sigma' forgotten"])()
     text = str(error.value)
     rows = [row.split() for row in text.split("\n") if re.match(r"  \w+ +\(", row)]
-    assert [row[0] for row in rows] == answer_key.TRAINING_ROWS
+    assert [row[0] for row in rows] == blanks.TRAINING_ROWS
     shapes = {row[0]: " ".join(row[1:3]) for row in rows}
     assert shapes["Delta_2"] == "(256, 100)" and shapes["dLdW_2"] == "(256, 784)" and shapes["b_3"] == "(10, 1)"
     assert "シグモイド関数の導関数の分が抜けています" in text and "dsigmoid_du(U_2)" not in text.split("\n\n")[0]
@@ -131,7 +165,7 @@ def test_a_line_that_crashes_or_misshapes_is_named_with_the_notebooks_shapes(nam
     assert re.search(r"784|256|100", text)
 
 
-DERIVED = [column for column, blank in answer_key.BLANKS.items() if not blank.shown]
+DERIVED = [column for column, blank in blanks.BLANKS.items() if not blank.shown]
 
 
 @pytest.mark.fast
@@ -147,7 +181,7 @@ def test_a_derived_blank_left_empty_is_named_without_its_answer(column):
     for text in (message(verdict), guard):
         assert name in text and "ヒント" in text
         assert line.split("=", 1)[1].split("#")[0].strip() not in text, "the answer is not printed"
-        assert answer_key.BLANKS[column].equation not in text
+        assert blanks.BLANKS[column].equation not in text
 
 
 @pytest.mark.fast

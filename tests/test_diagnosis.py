@@ -8,8 +8,8 @@ pytestmark = pytest.mark.fast
 
 FAMILIES = [  # (blank, the learner's line, what the Japanese must name, the mistake's name)
     ("dLdW_2", "dLdW_2 = np.dot(X, Delta_2.T)", "結果が転置", "transposed product"),
-    ("dLdW_2", "dLdW_2 = Delta_2 @ Z_2.T", "Z_2 (256, 100) を使ったときの形", "Z_2: the wrong layer's input"),
-    ("dLdW_3", "dLdW_3 = Delta_3 @ X.T", "X (784, 100) を使ったときの形", "X: the wrong layer's input"),
+    ("dLdW_2", "dLdW_2 = Delta_2 @ Z_2.T", "Z_2 (256, 100) を使うと", "Z_2: the wrong layer's input"),
+    ("dLdW_3", "dLdW_3 = Delta_3 @ X.T", "X (784, 100) を使うと", "X: the wrong layer's input"),
     ("b_3", "b_3 = b_3 - eta * dLdW_3", "dLdW_3 は重みの勾配", "a weight's gradient used for a bias"),
     ("b_2", "b_2 = b_2 - eta * dLdW_2", "dLdW_2 は重みの勾配", "a weight's gradient used for a bias"),
     ("dLdb_3", "dLdb_3 = Delta_3", "足していません", "the sum over the batch left out"),

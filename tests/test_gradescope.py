@@ -11,7 +11,7 @@ import zipfile
 import nbformat
 import pytest
 
-import answer_key
+import blanks
 import grading
 import nbrun
 from helpers import EXERCISE, SAMPLE_DIR, filled_handout
@@ -64,7 +64,7 @@ def check_format(results):
     assert isinstance(results["score"], float) and isinstance(results["execution_time"], int)
     assert results["output_format"] == results["test_output_format"] == "text"
     assert results["visibility"] == "visible" and results["stdout_visibility"] in ("hidden", "visible")
-    assert [t["name"] for t in results["tests"]] == [*answer_key.COLUMNS, "test_accuracy"]
+    assert [t["name"] for t in results["tests"]] == [*blanks.COLUMNS, "test_accuracy"]
     for test in results["tests"]:
         assert set(test) == TEST
         assert isinstance(test["score"], float) and isinstance(test["max_score"], float)

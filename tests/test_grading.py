@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-import answer_key
+import blanks
 import grading
 import handout
 import nbrun
@@ -30,7 +30,7 @@ from helpers import EXERCISE, SAMPLE_DIR, filled_handout
 from mistakes import WRONG, Line, apply
 
 PARAMETERS = {name: nbrun.SAMPLE[name] for name in ("n_train", "n_valid")}  # the sample's split
-COLUMNS = answer_key.COLUMNS
+COLUMNS = blanks.COLUMNS
 ALL_OK = dict.fromkeys(COLUMNS, "ok")
 TOKEN = secrets.token_hex(8)  # what the hostile notebooks look for, and what must appear nowhere
 
@@ -84,7 +84,7 @@ def make_class(folder):
         accuracy=False, problem="not trained: blanks left")
     add("ivan/memory.ipynb", with_cell(filled_handout(), "functions",
                                        lambda s: "hog = [bytearray(10**8) for _ in range(200)]\n" + s),
-        blanks=ALL_OK | dict.fromkeys(answer_key.FUNCTION_ROWS, "error"), accuracy=False,
+        blanks=ALL_OK | dict.fromkeys(blanks.FUNCTION_ROWS, "error"), accuracy=False,
         problem="not trained: memory cap: cell functions raised MemoryError")
     add("judy/kills.ipynb", with_cell(filled_handout(), "train",
                                       lambda s: "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n" + s),

@@ -5,7 +5,7 @@ import pytest
 
 import judge
 import runlines
-from answer_key import COLUMNS
+from blanks import COLUMNS
 from helpers import notebook_cell
 
 pytestmark = pytest.mark.fast

@@ -212,9 +212,9 @@ def test_the_released_handout_runs_from_its_folder_alone(tmp_path):
 
 
 def test_the_mistakes_of_derived_blanks_are_numbers_that_match_their_formulas():
-    """answer_values.json is what scripts/answer_values.py computes now; the answer key holds no formula of them."""
-    from scripts import answer_values
+    """mistake_values.json is what scripts/mistake_values.py computes now; the answer key holds no formula of them."""
+    from scripts import mistake_values
 
-    assert (ROOT / "answer_values.json").read_text(encoding="utf-8") == answer_values.render()
-    assert answer_values.main(["--check"]) == 0
-    assert not any(re.search(pattern, (ROOT / "answer_key.py").read_text(encoding="utf-8")) for pattern in DERIVED_CODE)
+    assert (ROOT / "mistake_values.json").read_text(encoding="utf-8") == mistake_values.render()
+    assert mistake_values.main(["--check"]) == 0
+    assert not any(re.search(pattern, (ROOT / "blanks.py").read_text(encoding="utf-8")) for pattern in DERIVED_CODE)

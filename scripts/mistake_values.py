@@ -1,11 +1,11 @@
-"""Write answer_values.json: what the known mistakes of the derived blanks give on the tiny problem, as numbers.
+"""Write mistake_values.json: what the known mistakes of the derived blanks give on the tiny problem, as numbers.
 
-    python -m scripts.answer_values            # write answer_values.json
-    python -m scripts.answer_values --check    # exit 1 if the committed file differs from what it would write
+    python -m scripts.mistake_values            # write mistake_values.json
+    python -m scripts.mistake_values --check    # exit 1 if the committed file differs from what it would write
 
 The mistakes of the deltas and gradients are wrong formulas close to the right ones (σ' left out, Z_2 for U_2 ...):
 written as code, they would hand a student the right line. The formulas live here, beside the solution; the answer
-key (``answer_key.py``), which the handout downloads, holds only their values on the tiny problem
+key (``blanks.py``), which the handout downloads, holds only their values on the tiny problem
 (``reference.training_reference``), which the judge compares a learner's value with.
 """
 
@@ -18,14 +18,18 @@ import reference
 from scripts.generated import write_or_check
 
 ROOT = handout.ROOT
-OUT = ROOT / "answer_values.json"
+OUT = ROOT / "mistake_values.json"
 
 FORMULAS = {
     "Delta_2": {
         "sigma' missing": lambda r: r["old_W_3"].T @ r["Delta_3"],
         "sigma for sigma'": lambda r: (r["old_W_3"].T @ r["Delta_3"]) * reference.sigmoid(r["U_2"]),
         "sigma' at Z_2": lambda r: (r["old_W_3"].T @ r["Delta_3"]) * reference.dsigmoid(r["Z_2"]),
+        "U (1 - U) for sigma'": lambda r: (r["old_W_3"].T @ r["Delta_3"]) * r["U_2"] * (1 - r["U_2"]),
+        "sigma(U) (1 - U) for sigma'": lambda r: (r["old_W_3"].T @ r["Delta_3"]) * reference.sigmoid(r["U_2"])
+        * (1 - r["U_2"]),
     },
+    "Delta_3": {"sigma' on the output": lambda r: (r["Z_3"] - r["D"]) * reference.dsigmoid(r["U_3"])},
     "dLdW_3": {"U_2 for Z_2": lambda r: r["Delta_3"] @ r["U_2"].T},
     "dLdW_2": {"before sigma'": lambda r: (r["old_W_3"].T @ r["Delta_3"]) @ r["X"].T},
 }
@@ -44,9 +48,9 @@ def render():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--check", action="store_true", help="fail if answer_values.json is out of date")
+    parser.add_argument("--check", action="store_true", help="fail if mistake_values.json is out of date")
     args = parser.parse_args(argv)
-    return write_or_check(OUT, render(), args.check, "python -m scripts.answer_values")
+    return write_or_check(OUT, render(), args.check, "python -m scripts.mistake_values")
 
 
 if __name__ == "__main__":

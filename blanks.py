@@ -1,4 +1,4 @@
-"""The answer key: the 24 blanks of the handout, what each computes, its shape, and the mistakes learners make in it.
+"""The blanks: the 24 blanks of the handout, what each computes, its shape, and the mistakes learners make in it.
 
 ``BLANKS`` is the one registry: one entry per column of a class's ``grades.csv`` (``COLUMNS``), in the handout's
 order. A mistake is ``(wrong value from the reference values r, Japanese, English)``: the judge (``judge.py``)
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from reference import dsigmoid, sigmoid, softmax
+from reference import dsigmoid, shape_in_notebook, sigmoid, softmax
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Blank:
     shape: str = ""
     shown: bool = True
     mistakes: tuple = field(default=())
+    chain: tuple = ()  # (ja, en): one step of the chain rule, said when a derived blank's value is wrong
 
 
 def _forward(layer, inputs, activation):
@@ -79,12 +80,12 @@ def _forward(layer, inputs, activation):
 
 @functools.cache
 def _values():
-    return json.loads((Path(__file__).resolve().parent / "answer_values.json").read_text(encoding="utf-8"))
+    return json.loads((Path(__file__).resolve().parent / "mistake_values.json").read_text(encoding="utf-8"))
 
 
 def _stored(blank, key):
-    """A derived blank's mistake by its value on the tiny problem (answer_values.json): its formula would hand over
-    the right line, so it lives only beside the solution (scripts/answer_values.py)."""
+    """A derived blank's mistake by its value on the tiny problem (mistake_values.json): its formula would hand over
+    the right line, so it lives only beside the solution (scripts/mistake_values.py)."""
     return lambda r: np.asarray(_values()[blank][key])
 
 
@@ -97,6 +98,26 @@ def _divided_by_batch(name):
             "divided by the batch size (a mean): L is the sum over the mini-batch, so its gradient is a sum too")
 
 
+def _sign(name):
+    """The mistake of a delta or gradient with its sign flipped."""
+    return (lambda r: -r[name], "符号が逆です。", "the sign is flipped")
+
+
+def _gradient_chain(param, delta, inputs):
+    """One step of the chain rule for a layer's weight or bias gradient (which factor comes from where)."""
+    layer = param[-1]
+    if param.startswith("b"):
+        return (f"b_{layer} はミニバッチのどのデータ (列) にも同じように足されます。"
+                f"∂L/∂b_{layer} には、各データの {delta} がすべて効きます。",
+                f"b_{layer} is added to every example (column) alike, so every example's {delta} counts in "
+                f"dL/db_{layer}.")
+    shape = shape_in_notebook("kh" if layer == "3" else "hd")
+    return (f"U_{layer} = W_{layer} {inputs} + b_{layer} なので、W_{layer} の各成分は、{delta} の1行と、"
+            f"この層への入力 {inputs} の1行を通して L に効きます。形 {shape} になる組み合わせを考えてください。",
+            f"U_{layer} = W_{layer} {inputs} + b_{layer}: each entry of W_{layer} acts on L through a row of {delta} "
+            f"and a row of the layer's input {inputs}; think which product has the shape of W_{layer}.")
+
+
 def _update(param):
     """The update param <- param - eta dL/dparam, with its mistakes."""
     old, grad = f"old_{param}", f"dLd{param}"
@@ -107,6 +128,8 @@ def _update(param):
                       "the sign: gradient descent subtracts eta times the gradient"),
                      (lambda r: r[old] - r[grad], "学習率 eta が掛けられていません。",
                       "eta is missing: the step is eta times the gradient"),
+                     (lambda r: r[old] - r["eta"] ** 2 * r[grad], "学習率 eta を2回掛けています。",
+                      "eta is applied twice: the step is eta times the gradient, once"),
                      (lambda r: r[old] - r["eta"] * r[grad] / r["n"],
                       "ミニバッチの枚数 (batch_size) で割っています。"
                       "eta は、ミニバッチについて足した誤差に対する学習率なので、割らないでください。",
@@ -129,12 +152,24 @@ STEP = {
     **_forward(2, "X", "sigmoid"),
     **_forward(3, "Z_2", "softmax"),
     "Delta_3": Blank("Δ_3 = ∂L/∂U_3", "kn", False, (
-        (lambda r: -r["Delta_3"], "符号が逆です。", "the sign is flipped"),
+        _sign("Delta_3"),
         _divided_by_batch("Delta_3"),
         (lambda r: r["Z_3"], "正解 D が式に入っていません。ソフトマックス関数とクロスエントロピー誤差を合わせて、"
                              "U_3 で微分し直してください。",
          "D is missing: differentiate softmax and cross-entropy together by U_3"),
-    )),
+        (lambda r: -r["D"] / r["Z_3"],
+         "L を Y で微分したところ (∂L/∂Y) で止まっています。Δ_3 は U_3 についての微分なので、"
+         "Y = softmax(U_3) の微分も連鎖律に入れてください。",
+         "that is dL/dY: Delta_3 is the derivative by U_3, so the chain rule goes on through Y = softmax(U_3)"),
+        (_stored("Delta_3", "sigma' on the output"),
+         "出力層にもシグモイド関数の導関数 σ'(U_3) を掛けています。出力層の活性化関数はソフトマックス関数です。"
+         "ソフトマックス関数とクロスエントロピー誤差を合わせて U_3 で微分すると、σ' は出てきません。",
+         "sigma'(U_3) is multiplied in on the output layer, whose activation is softmax: differentiating softmax and "
+         "cross-entropy together by U_3 brings no sigma'"),
+    ), ("Δ_3 = ∂L/∂U_3 は、誤差 L = −Σ D log Y を、Y = softmax(U_3) を通して U_3 で微分したものです。"
+        "ソフトマックス関数とクロスエントロピー誤差を合わせて、1つのデータ (1列) で微分してみてください。",
+        "Delta_3 = dL/dU_3 is L = -sum D log Y differentiated by U_3 through Y = softmax(U_3): differentiate the two "
+        "together, for one example (one column).")),
     "Delta_2": Blank("Δ_2 = ∂L/∂U_2", "hn", False, (
         (_stored("Delta_2", "sigma' missing"),
          "連鎖律で Z_2 から U_2 へ戻るときの、シグモイド関数の導関数の分が抜けています。",
@@ -144,22 +179,38 @@ STEP = {
         (_stored("Delta_2", "sigma' at Z_2"),
          "dsigmoid_du に Z_2 を渡しています。σ' は U_2 での値です。",
          "dsigmoid_du is given Z_2: sigma' is taken at U_2"),
-        (lambda r: -r["Delta_2"], "符号が逆です。", "the sign is flipped"),
-    )),
+        (_stored("Delta_2", "U (1 - U) for sigma'"),
+         "σ'(U_2) を U_2 (1 − U_2) と書いています。σ'(u) = σ(u) (1 − σ(u)) なので、"
+         "U_2 ではなく σ(U_2) の値を使います。",
+         "sigma'(U_2) written as U_2 (1 - U_2): sigma'(u) = sigma(u) (1 - sigma(u)) takes sigma's value, not U_2"),
+        (_stored("Delta_2", "sigma(U) (1 - U) for sigma'"),
+         "σ'(U_2) を σ(U_2) (1 − U_2) と書いています。σ'(u) = σ(u) (1 − σ(u)) の2つ目の因子も σ の値です。",
+         "sigma'(U_2) written as sigma(U_2) (1 - U_2): the second factor of sigma' is 1 - sigma(u) too"),
+        _sign("Delta_2"),
+    ), ("Δ_2 = ∂L/∂U_2 は、連鎖律で Δ_3 から2段戻ったものです。U_3 = W_3 Z_2 + b_3 で Z_2 へ戻る段では W_3 の分が、"
+        "Z_2 = σ(U_2) で U_2 へ戻る段では σ'(U_2) の分が掛かります。2つの段それぞれの因子と、その掛け方 (行列の積か、"
+        "要素ごとの積か) を確かめてください。",
+        "Delta_2 = dL/dU_2 goes two steps back from Delta_3: back to Z_2 through U_3 = W_3 Z_2 + b_3 brings in W_3, "
+        "back to U_2 through Z_2 = sigma(U_2) brings in sigma'(U_2); check each step's factor and how it is "
+        "multiplied (a matrix product or element by element).")),
     "dLdW_3": Blank("∂L/∂W_3", "kh", False, (
         (_stored("dLdW_3", "U_2 for Z_2"),
          "U_2 を使っています。この層への入力は、活性化関数を通したあとの Z_2 です。",
          "it uses U_2: the third layer's input is Z_2"),
         _divided_by_batch("dLdW_3"),
-    )),
-    "dLdb_3": Blank("∂L/∂b_3", "k1", False, (_divided_by_batch("dLdb_3"),)),
+        _sign("dLdW_3"),
+    ), _gradient_chain("W_3", "Delta_3", "Z_2")),
+    "dLdb_3": Blank("∂L/∂b_3", "k1", False, (_divided_by_batch("dLdb_3"), _sign("dLdb_3")),
+                    _gradient_chain("b_3", "Delta_3", "Z_2")),
     "dLdW_2": Blank("∂L/∂W_2", "hd", False, (
         (_stored("dLdW_2", "before sigma'"),
          "2層目のデルタ Delta_2 ではなく、その途中の量を使っています。∂L/∂W_2 は ∂L/∂U_2 から導いてください。",
          "it uses a quantity on the way to Delta_2, not Delta_2 itself: derive dL/dW_2 from dL/dU_2"),
         _divided_by_batch("dLdW_2"),
-    )),
-    "dLdb_2": Blank("∂L/∂b_2", "h1", False, (_divided_by_batch("dLdb_2"),)),
+        _sign("dLdW_2"),
+    ), _gradient_chain("W_2", "Delta_2", "X")),
+    "dLdb_2": Blank("∂L/∂b_2", "h1", False, (_divided_by_batch("dLdb_2"), _sign("dLdb_2")),
+                    _gradient_chain("b_2", "Delta_2", "X")),
     **{param: _update(param) for param in ("W_3", "b_3", "W_2", "b_2")},
 }
 
@@ -189,6 +240,9 @@ FUNCTIONS = {
         (lambda r: r["U"] * (1 - r["U"]),
          "σ(U) の代わりに U をそのまま使っています。上の σ'(u) の式と見比べてください。",
          "U * (1 - U): the formula takes sigma's value, not U"),
+        (lambda r: sigmoid(r["U"]) * (1 - r["U"]),
+         "2つ目の因子が 1 − U になっています。σ'(u) = σ(u) (1 − σ(u)) の2つ目の因子も σ の値です。",
+         "sigma(U) * (1 - U): the second factor is 1 - sigma(U) too"),
         (lambda r: -dsigmoid(r["U"]), "符号が逆です。σ' はいつも正です。", "the sign: sigma' is always positive"),
     )),
 }
