@@ -57,7 +57,7 @@ def table(rows, verdicts):
     lines = ["各行を小さな問題で1行ずつ実行し、正しい値と比べた結果です。"
              "それより前の行は、すべて正しい値にしてあります。形は、このノートブックでの大きさです。",
              f"「正解とのずれ」は、正しい値との相対誤差 (成分ごとの |差| ÷ (|書いた値| + |正しい値|) の最大値) です。"
-             f"{judge.TOLERANCE:.0e} より小さければ ○ です。",
+             f"{judge.TOLERANCE:g} より小さければ ○ です。",
              "  " + _pad("行", 10) + _pad("形", 12, right=True) + _pad("正解とのずれ", 14, right=True) + "   判定"]
     for name in rows:
         v = verdicts[name]
@@ -68,13 +68,13 @@ def table(rows, verdicts):
     return lines
 
 
-def _report(rows, verdicts):
-    """Raise CheckFailed naming the first line that is not right, with the table; or return quietly."""
+def _report(prefix, rows, verdicts):
+    """Raise CheckFailed naming the first line that is not right, with the table; or return quietly. ``prefix``
+    makes a row a column of grades.csv: "training.", "inference." or ""."""
     first = next((name for name in rows if not verdicts[name].ok), None)
     if first is None:
         return
-    column = {FUNCTION_ROWS[0]: "", INFERENCE_ROWS[0]: "inference.", TRAINING_ROWS[0]: "training."}.get(rows[0], "")
-    ja, detail, en = messages.render(column + first, verdicts[first].as_dict())
+    ja, detail, en = messages.render(prefix + first, verdicts[first].as_dict())
     if rows == FUNCTION_ROWS:
         ja += ["", "4つの関数を1つずつ、小さな入力で確かめた結果です (ほかの関数は正しいものにしてあります):",
                "  " + "  ".join(f"{name} {MARKS[verdicts[name].status]}" for name in rows)]
@@ -105,7 +105,7 @@ def check_functions(ns):
     _need(ns, FUNCTION_ROWS, "関数を定義するセル", "the cell that defines them")
     source = _last_cell(ns, "def softmax(", "def dsigmoid_du(")
     made = runlines.run_functions({name: ns[name] for name in FUNCTION_ROWS}, source)
-    _report(FUNCTION_ROWS, judge.judge_functions(made, _hints(ns)))
+    _report("", FUNCTION_ROWS, judge.judge_functions(made, _hints(ns)))
     print("✓ 4つの関数 (softmax, softmax_cross_entropy, sigmoid, dsigmoid_du) は式どおりです。"
           " / All four functions agree with their equations.")
 
@@ -118,7 +118,7 @@ def check_inference(ns):
         _fail(["inference を定義したセルが見つかりません。そのセルをもう一度実行してください。"],
               ["The cell that defines inference was not found: run it again."])
     made = runlines.run_inference(source)
-    _report(INFERENCE_ROWS, judge.judge_inference(made, _hints(ns)))
+    _report("inference.", INFERENCE_ROWS, judge.judge_inference(made, _hints(ns)))
     print("✓ inference の4行 (U_2, Z_2, U_3, Z_3) は正しいです。 / The four lines of inference are right.")
 
 
@@ -133,7 +133,7 @@ def check_training(ns, source=None, quiet=False):
         _fail(["学習のセルがまだ実行されていません。先に「学習」のセルを実行してから、このチェックを実行してください。"],
               ["No training cell has run yet: run the training cell first, then this check."])
     made = runlines.run_training(source)
-    _report(TRAINING_ROWS, judge.judge_training(made, _hints(ns)))
+    _report("training.", TRAINING_ROWS, judge.judge_training(made, _hints(ns)))
     if not quiet:
         print("✓ 学習の14行はすべて正しいです (数値微分で求めた勾配と一致しました)。"
               " / All 14 lines of the step agree with backprop by central differences.")
@@ -146,7 +146,7 @@ def check_test(ns):
         _need(ns, ["Y_hat", "testacc"], "テストデータのセル", "the test-set cell")
         _fail(["テストデータのセルが見つかりません。もう一度実行してください。"], ["Run the test-set cell again."])
     made = runlines.run_test(source)
-    _report(TEST_ROWS, judge.judge_test(made, _hints(ns)))
+    _report("", TEST_ROWS, judge.judge_test(made, _hints(ns)))
     print("✓ テストデータの2行 (Y_hat, testacc) は正しいです。 / Y_hat and testacc are right.")
 
 

@@ -10,7 +10,7 @@ those out as plain text; the report escapes the same lines for HTML.
 from blanks import MISSING
 
 # Where a column's line lives, as the headline says it: (Japanese, English).
-CELLS = {"training": ("学習のセル", "the training cell"), "inference": ("inference", "inference"),
+CELLS = {"training": ("学習のセル", "the training cell"), "inference": ("inference ", "inference"),
          "functions": ("関数のセル", "the functions' cell"), "test": ("テストデータのセル", "the test-set cell")}
 STATES = {"wrong": "が間違っています", "error": "でエラーが出ました", "empty": "がまだ埋まっていません"}
 

@@ -24,7 +24,7 @@ import handout
 
 ROOT = handout.ROOT
 SAMPLE_DATA = ROOT / "tests" / "data"  # mnist.npz: 5,000 + 1,000 real MNIST digits
-# The one set of small settings: the course's code on the committed sample, in about a minute.
+# The small settings of a whole-notebook run: the course's code on the committed sample, in about a minute.
 SAMPLE = {"n_train": 2000, "n_valid": 500, "experiment_epochs": 1, "best_epochs": 2}
 TIME = re.compile(r" *\b\d+(\.\d+)? s\b")  # every time the notebook prints ends in " s"
 

@@ -14,6 +14,7 @@ import ast
 import re
 import signal
 import textwrap
+import types
 import warnings
 
 import numpy as np
@@ -146,8 +147,8 @@ def run_lines(source, rows, ns, right, shapes_ns=None, seconds=None, first_line=
     """Run source statement by statement in ns; record what the learner's lines leave in each row.
 
     A row is judged on what its block leaves in it: the statements from the first one that assigns it up to the
-    next one that assigns another row or reads it without assigning it (``Delta_2 = W_3.T @ Delta_3`` then
-    ``Delta_2 = Delta_2 * ...`` is one block). Then the row takes its right value (``right[row]``), so the lines
+    next one that assigns another row or reads it without assigning it (a row assigned on two lines, the second
+    reading the first, is one block). Then the row takes its right value (``right[row]``), so the lines
     after it run on right inputs. shapes_ns mirrors ns with zeros of the notebook's sizes: each line runs there too.
     Returns {row: {"line", "lineno", "value", "raised", "notebook"}}; "notebook" is {"shape": [...]} or
     {"raised": [...]}; "line" is the block's lines, or the one that raised, at "lineno".
@@ -269,6 +270,16 @@ def _return_line(source, name):
     return statement_text(source.split("\n"), returns[-1].lineno, returns[-1].end_lineno), returns[-1].lineno
 
 
+def _with_right_others(func, name, right):
+    """A copy of the learner's function ``name`` that sees the right versions of the other three functions: its own
+    globals are a copy, so the learner's namespace is never touched. Anything else callable is called as it is."""
+    if not isinstance(func, types.FunctionType):
+        return func
+    scope = {**func.__globals__, **{other: right[other] for other in ("softmax", "sigmoid", "dsigmoid_du")
+                                    if other != name}}
+    return types.FunctionType(func.__code__, scope, func.__name__, func.__defaults__, func.__closure__)
+
+
 def run_functions(functions, source=None, seconds=None):
     """What each of the four functions returns for each of its probes (``reference.function_probes``).
 
@@ -283,21 +294,16 @@ def run_functions(functions, source=None, seconds=None):
         if func is None:
             made[name] = {"defined": False, "line": line, "lineno": lineno, "probes": []}
             continue
-        namespace = getattr(func, "__globals__", {})
-        others = {other: namespace.get(other) for other in ("softmax", "sigmoid", "dsigmoid_du") if other != name}
+        func = _with_right_others(func, name, right)
         results = []
-        try:
-            namespace.update({other: right[other] for other in others})
-            for args, kwargs, _, _ in probes:
-                try:
-                    got = _quiet(func, *(np.copy(a) for a in args), seconds=seconds, **kwargs)
-                    results.append({"value": encode(got)})
-                except _Broken as e:
-                    results.append({"raised": ["SyntaxError", "not Python"], "lineno": e.args[0]})
-                except (Exception, SystemExit) as e:
-                    results.append({"raised": _error(e)})
-        finally:
-            namespace.update({other: f for other, f in others.items() if f is not None})
+        for args, kwargs, _, _ in probes:
+            try:
+                got = _quiet(func, *(np.copy(a) for a in args), seconds=seconds, **kwargs)
+                results.append({"value": encode(got)})
+            except _Broken as e:
+                results.append({"raised": ["SyntaxError", "not Python"], "lineno": e.args[0]})
+            except (Exception, SystemExit) as e:
+                results.append({"raised": _error(e)})
         made[name] = {"defined": True, "line": line, "lineno": lineno, "probes": results}
     return made
 

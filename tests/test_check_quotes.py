@@ -1,11 +1,8 @@
 """scripts/check_quotes.py: the one checker of printed numbers: quotes, identical runs, floors and ceilings."""
 
 import nbformat
-import pytest
 
 from scripts.check_quotes import holds, main, printed_numbers, quotes
-
-pytestmark = pytest.mark.fast  # no notebook kernel: part of the edit-test loop
 
 
 def executed(folder, printed, prose=""):

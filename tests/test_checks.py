@@ -36,14 +36,12 @@ def message(verdict):
     return "\n".join(verdict.ja + verdict.en)
 
 
-@pytest.mark.fast
 def test_the_solution_is_right_in_every_blank():
     verdicts = judge_notebook(solution_cells())
     assert list(verdicts) == COLUMNS and len(COLUMNS) == 24
     assert {name: v.status for name, v in verdicts.items()} == dict.fromkeys(COLUMNS, "ok")
 
 
-@pytest.mark.fast
 @pytest.mark.parametrize("name", WRONG)
 def test_a_wrong_line_is_named_at_its_blank_and_every_other_blank_stays_right(name):
     line = WRONG[name]
@@ -59,7 +57,6 @@ def test_a_wrong_line_is_named_at_its_blank_and_every_other_blank_stays_right(na
     assert not line.not_ja or line.not_ja not in japanese, japanese
 
 
-@pytest.mark.fast
 @pytest.mark.parametrize("name", RIGHT)
 def test_a_right_line_written_another_way_passes(name):
     verdicts = judge_notebook(solution_cells(RIGHT[name]))
@@ -70,7 +67,6 @@ def test_a_right_line_written_another_way_passes(name):
 SOLUTION_LINES = ("Y - D", "W_3.T @ Delta_3", "Delta_3 @ Z_2.T", "Delta_2 @ X.T", "sum(axis=1", "Δ_3 Z_2", "Δ_2 X")
 
 
-@pytest.mark.fast
 @pytest.mark.parametrize("name", [n for n, line in WRONG.items() if line.column.split(".")[-1] in
                                   ("Delta_3", "Delta_2", "dLdW_3", "dLdb_3", "dLdW_2", "dLdb_2")])
 def test_without_hints_a_derived_blanks_message_hands_over_no_line(name):
@@ -84,14 +80,12 @@ def test_without_hints_a_derived_blanks_message_hands_over_no_line(name):
     assert not any(solution in text and solution not in verdict.line for solution in SOLUTION_LINES), text
 
 
-@pytest.mark.fast
 def test_a_right_shape_with_a_wrong_value_says_so_and_gives_a_step_of_the_chain_rule():
     verdict = judge_notebook(solution_cells(WRONG["Delta_2 from Y"]), hints=False)["training.Delta_2"]
     assert verdict.ja[0].startswith("形は合っていますが、値が違います。") and "σ'(U_2) の分" in verdict.ja[0]
     assert verdict.status == "wrong" and verdict.mistake == "another mistake"
 
 
-@pytest.mark.fast
 def test_python_s_own_error_text_comes_after_the_japanese_paragraph():
     with pytest.raises(CheckFailed) as error:
         call_check(WRONG["a typo"])()
@@ -126,7 +120,6 @@ def call_check(line):
     return lambda: check_test({"In": ["", apply(notebook_cell("test-predict"), line)]})
 
 
-@pytest.mark.fast
 @pytest.mark.parametrize("name", WRONG)
 def test_the_notebooks_check_stops_naming_the_blank_in_japanese_then_english(name):
     line = WRONG[name]
@@ -141,7 +134,6 @@ def test_the_notebooks_check_stops_naming_the_blank_in_japanese_then_english(nam
     assert all(row.split()[0] == short(line.column) for row in arrows), text
 
 
-@pytest.mark.fast
 def test_a_wrong_line_shows_one_row_per_tensor_in_the_notebooks_shapes():
     with pytest.raises(CheckFailed) as error:
         call_check(WRONG["sigma' forgotten"])()
@@ -155,7 +147,6 @@ def test_a_wrong_line_shows_one_row_per_tensor_in_the_notebooks_shapes():
     assert re.search(r"dLdW_3 .* ○\n", text), "a line after the wrong one is judged on right inputs"
 
 
-@pytest.mark.fast
 @pytest.mark.parametrize("name", ["product in the wrong order", "inference: U_3 crashes", "dLdW_2 transposed"])
 def test_a_line_that_crashes_or_misshapes_is_named_with_the_notebooks_shapes(name):
     with pytest.raises(CheckFailed) as error:
@@ -168,7 +159,6 @@ def test_a_line_that_crashes_or_misshapes_is_named_with_the_notebooks_shapes(nam
 DERIVED = [column for column, blank in blanks.BLANKS.items() if not blank.shown]
 
 
-@pytest.mark.fast
 @pytest.mark.parametrize("column", DERIVED)
 def test_a_derived_blank_left_empty_is_named_without_its_answer(column):
     name = short(column)
@@ -184,7 +174,6 @@ def test_a_derived_blank_left_empty_is_named_without_its_answer(column):
         assert blanks.BLANKS[column].equation not in text
 
 
-@pytest.mark.fast
 def test_the_training_check_finds_the_last_training_cell_run_and_says_what_to_run_first(capsys):
     train = notebook_cell("train")
     wrong = apply(train, WRONG["Delta_3 sign"])
@@ -198,7 +187,6 @@ def test_the_training_check_finds_the_last_training_cell_run_and_says_what_to_ru
         check_training({"In": ["", "x = 1"]})
 
 
-@pytest.mark.fast
 def test_the_checks_leave_the_learners_variables_alone(capsys):
     ns = notebook_functions() | {"W_2": "mine", "eta": 0.01}
     check_training(ns, source=notebook_cell("train"))
@@ -226,6 +214,7 @@ def images(nb, cell_id):
     return sum("image/png" in out.get("data", {}) for out in cell.outputs)
 
 
+@pytest.mark.slow
 def test_the_empty_handout_stops_at_its_first_blank_without_the_answer():
     _, cell, text = run_handout(nbformat.read(EXERCISE, as_version=4))
     assert cell == "functions"
@@ -233,6 +222,7 @@ def test_the_empty_handout_stops_at_its_first_blank_without_the_answer():
     assert "Traceback" not in text and "np.exp" not in text
 
 
+@pytest.mark.slow
 def test_the_handout_filled_with_the_solutions_lines_runs_clean():
     nb, cell, text = run_handout(filled_handout())
     assert cell is None, text
@@ -248,6 +238,7 @@ def test_the_handout_filled_with_the_solutions_lines_runs_clean():
     ("dLdW_2 transposed", "dLdW_2 の形が (784, 256) になっています。正しい形は (256, 784) です"),  # at the update
     ("W_2 step / batch size", "W_2 の行が間違っています"),
 ])
+@pytest.mark.slow
 def test_a_wrong_step_line_stops_the_training_cell_itself_before_any_epoch(name, named):
     nb, cell, text = run_handout(filled_handout(WRONG[name]))
     assert cell == "train", text
@@ -255,6 +246,7 @@ def test_a_wrong_step_line_stops_the_training_cell_itself_before_any_epoch(name,
     assert images(nb, "train") == 0, "no epoch trained: the live plot never appeared"
 
 
+@pytest.mark.slow
 def test_a_blank_left_in_the_training_cell_is_named_without_its_answer():
     _, cell, text = run_handout(filled_handout(blank="Delta_2"))
     assert cell == "train"
@@ -262,6 +254,7 @@ def test_a_blank_left_in_the_training_cell_is_named_without_its_answer():
     assert "W_3.T" not in text and "dsigmoid_du" not in text and "σ'" not in text
 
 
+@pytest.mark.slow
 def test_a_crash_inside_inference_is_named_at_its_line():
     _, cell, text = run_handout(filled_handout(WRONG["inference: U_3 crashes"]))
     assert cell == "inference-answer-check"

@@ -69,6 +69,7 @@ def run(folder, url, on_colab=True):
     return nbrun.cell_printed(nb), errors[0] if errors else None
 
 
+@pytest.mark.slow
 def test_colab_fetches_the_helpers_and_runs_to_the_end(colab, server):
     folder, upload_log = colab
     for name in HELPERS:
@@ -81,6 +82,7 @@ def test_colab_fetches_the_helpers_and_runs_to_the_end(colab, server):
     assert all((folder / name).read_bytes() == (ROOT / name).read_bytes() for name in HELPERS)
 
 
+@pytest.mark.slow
 def test_colab_with_the_address_unreachable_offers_the_upload_and_goes_on(colab, server):
     folder, upload_log = colab
     text, error = run(folder, server.url + "/nowhere/")  # every file answers 404
@@ -97,6 +99,7 @@ def test_colab_with_the_address_unreachable_offers_the_upload_and_goes_on(colab,
     assert text["test-confusion"].startswith("Test accuracy: 0.")
 
 
+@pytest.mark.slow
 def test_outside_colab_a_missing_helper_is_named_and_no_upload_is_offered(colab, server):
     folder, upload_log = colab
     text, error = run(folder, server.url + "/nowhere/", on_colab=False)

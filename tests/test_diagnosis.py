@@ -4,8 +4,6 @@ import pytest
 
 from diagnosis import diagnose
 
-pytestmark = pytest.mark.fast
-
 FAMILIES = [  # (blank, the learner's line, what the Japanese must name, the mistake's name)
     ("dLdW_2", "dLdW_2 = np.dot(X, Delta_2.T)", "結果が転置", "transposed product"),
     ("dLdW_2", "dLdW_2 = Delta_2 @ Z_2.T", "Z_2 (256, 100) を使うと", "Z_2: the wrong layer's input"),

@@ -42,6 +42,7 @@ def going_further(sample, replace=None):
     return namespace
 
 
+@pytest.mark.slow
 def test_the_gradient_check_passes_and_prints_one_row_per_parameter(sample, capsys):
     exec(notebook_cell("gradcheck"), going_further(sample))
     rows = capsys.readouterr().out.strip().split("\n")
@@ -58,12 +59,14 @@ WRONG_LINES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("wrong", WRONG_LINES)
 def test_the_gradient_check_catches_a_wrong_backprop_line(sample, wrong):
     with pytest.raises(AssertionError, match="backprop and numerical gradient disagree"):
         exec(notebook_cell("gradcheck"), going_further(sample, WRONG_LINES[wrong]))
 
 
+@pytest.mark.slow
 def test_train_is_reproducible_and_learns(sample):
     ns = going_further(sample)
     params, history, seconds = ns["train"](*ns["data"], nb_epoch=2)
@@ -84,6 +87,7 @@ def test_train_is_reproducible_and_learns(sample):
         {"init": "xavier", "batch_size": 10},
     ],
 )
+@pytest.mark.slow
 def test_every_option_of_train_learns_on_the_sample(sample, options):
     ns = going_further(sample)
     _, history, _ = ns["train"](*ns["data"], nb_epoch=2, **options)

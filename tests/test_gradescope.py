@@ -12,8 +12,8 @@ import nbformat
 import pytest
 
 import blanks
-import grading
 import nbrun
+from grading.__main__ import main
 from helpers import EXERCISE, SAMPLE_DIR, filled_handout
 from mistakes import WRONG
 
@@ -27,7 +27,7 @@ def autograder(tmp_path_factory):
     top = tmp_path_factory.mktemp("gradescope")
     points = top / "points.csv"
     points.write_text("column,points\ntraining.Delta_2,3\n", encoding="utf-8")
-    assert grading.main(["--gradescope", str(top / "autograder.zip"), "--data", str(SAMPLE_DIR), "--points",
+    assert main(["--gradescope", str(top / "autograder.zip"), "--data", str(SAMPLE_DIR), "--points",
                          str(points), "--timeout", "900"]) == 0
     with zipfile.ZipFile(top / "autograder.zip") as z:
         names = z.namelist()
@@ -73,6 +73,7 @@ def check_format(results):
     assert results["score"] == sum(t["score"] for t in results["tests"])
 
 
+@pytest.mark.slow
 def test_a_right_handout_gets_every_point_and_its_test_accuracy(autograder):
     results = grade(autograder, "right", nbformat.writes(filled_handout()).encode())
     assert results["score"] == 26.0 and all(t["status"] == "passed" for t in results["tests"])
@@ -80,6 +81,7 @@ def test_a_right_handout_gets_every_point_and_its_test_accuracy(autograder):
     assert accuracy["max_score"] == 0.0 and "test accuracy: 0." in accuracy["output"]
 
 
+@pytest.mark.slow
 def test_one_wrong_line_loses_its_points_with_the_notebooks_message(autograder):
     results = grade(autograder, "wrong", nbformat.writes(filled_handout(WRONG["sigma' forgotten"])).encode())
     delta = next(t for t in results["tests"] if t["name"] == "training.Delta_2")
@@ -89,6 +91,7 @@ def test_one_wrong_line_loses_its_points_with_the_notebooks_message(autograder):
     assert results["score"] == 23.0
 
 
+@pytest.mark.slow
 def test_an_empty_handout_scores_zero_without_the_answers(autograder):
     results = grade(autograder, "empty", EXERCISE.read_bytes())
     assert results["score"] == 0.0
@@ -96,7 +99,29 @@ def test_an_empty_handout_scores_zero_without_the_answers(autograder):
     assert not any("W_3.T @ Delta_3" in t["output"] for t in results["tests"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("content", [b"not a notebook at all", None])
 def test_a_file_that_is_not_the_handout_scores_zero_and_says_why(autograder, content):
     results = grade(autograder, "not-a-notebook" if content else "nothing", content)
     assert results["score"] == 0.0 and "not a notebook" in results["output"]
+
+
+def test_results_json_from_a_result_has_one_test_per_blank_with_the_notebooks_message():
+    from grading import gradescope, report
+
+    ok = {"status": "ok", "ja": [], "en": [], "line": "", "lineno": 0, "mistake": "", "detail": ""}
+    wrong = {**ok, "status": "wrong", "ja": ["よくある間違い: 符号が逆です。"], "en": ["Delta_3 is wrong."],
+             "line": "Delta_3 = D - Y", "lineno": 30}
+    result = {"verdicts": {c: (wrong if c == "training.Delta_3" else ok) for c in blanks.COLUMNS},
+              "test_accuracy": "0.9431", "notes": [], "problem": report.problem("cells_reordered")}
+    points = dict.fromkeys(blanks.COLUMNS, 1.0) | {"training.Delta_3": 3.0}
+    out = gradescope.results(result, points, 12.3)
+    assert set(out) == TOP and out["score"] == 23.0 and out["execution_time"] == 12
+    tests = {t["name"]: t for t in out["tests"]}
+    assert [t["name"] for t in out["tests"]] == [*blanks.COLUMNS, "test_accuracy"]
+    assert all(set(t) == TEST for t in out["tests"])
+    delta = tests["training.Delta_3"]
+    assert (delta["status"], delta["score"], delta["max_score"]) == ("failed", 0.0, 3.0)
+    assert delta["output"].startswith("学習のセルの Delta_3 の行が間違っています (30行目 `Delta_3 = D - Y`)。")
+    assert tests["training.U_2"]["output"] == "正しいです。\n\nRight."
+    assert "セルの順番が入れ替わっていました" in out["output"] and "0.9431" in tests["test_accuracy"]["output"]

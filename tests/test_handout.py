@@ -8,8 +8,6 @@ import pytest
 import handout
 from helpers import EXERCISE, NOTEBOOK, ROOT
 
-pytestmark = pytest.mark.fast
-
 
 @pytest.mark.parametrize("path", [NOTEBOOK, EXERCISE])
 def test_the_download_cell_fetches_the_contracts_helpers(path):

@@ -1,14 +1,11 @@
 """judge.py: verdicts from what the lines made, with no learner code run; whether the handout has hints is an
 argument."""
 
-import pytest
 
 import judge
 import runlines
 from blanks import COLUMNS
 from helpers import notebook_cell
-
-pytestmark = pytest.mark.fast
 
 
 def made_with(blank):

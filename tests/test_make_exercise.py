@@ -194,6 +194,7 @@ def test_a_bad_release_request_says_what_to_fix_and_writes_nothing(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["full"]
 
 
+@pytest.mark.slow
 def test_the_released_handout_runs_from_its_folder_alone(tmp_path):
     """As a student's Colab runs it: only the release's files, the solution's lines typed in, on the sample."""
     from helpers import filled_handout

@@ -18,8 +18,6 @@ import sklearn.datasets
 import mnist_data
 from helpers import ROOT, SAMPLE_DIR
 
-pytestmark = pytest.mark.fast  # no notebook kernel: part of the edit-test loop
-
 N_TRAIN, N_TEST = 30, 10
 
 

@@ -119,6 +119,7 @@ def sample_run():
     return run_notebook()
 
 
+@pytest.mark.slow
 def test_notebook_runs_headless_and_learns_on_the_sample(sample_run):
     reference = json.loads(cell_text(sample_run, "test-reference"))
     assert nbrun.error(sample_run) is None
@@ -131,6 +132,7 @@ def test_notebook_runs_headless_and_learns_on_the_sample(sample_run):
     assert reference["test"] >= SAMPLE_TEST_ACCURACY_FLOOR
 
 
+@pytest.mark.slow
 def test_notebook_shows_each_figure_once_and_prints_no_warning(sample_run):
     for cell in sample_run.cells:
         if cell.cell_type != "code":
@@ -144,6 +146,7 @@ def test_notebook_shows_each_figure_once_and_prints_no_warning(sample_run):
     assert shown["image-tile"] == 1
 
 
+@pytest.mark.slow
 def test_going_further_sections_run_and_print_their_results(sample_run):
     rows = cell_text(sample_run, "gradcheck").strip().split("\n")
     assert [row.split()[0] for row in rows[1:]] == ["W_2", "b_2", "W_3", "b_3"]
@@ -154,6 +157,7 @@ def test_going_further_sections_run_and_print_their_results(sample_run):
     assert shown["misclassified"] == shown["weights-exercise"] == shown["weights-best"] == 1
 
 
+@pytest.mark.slow
 def test_long_cells_leave_one_short_progress_line_in_the_saved_notebook(sample_run):
     cells = {c.id: c for c in sample_run.cells}
     for cell_id, line in [("best", r"Best configuration: 2 epochs in \d+\.\d s"),
@@ -164,6 +168,7 @@ def test_long_cells_leave_one_short_progress_line_in_the_saved_notebook(sample_r
         assert re.fullmatch(line, bars[0]["data"]["text/plain"]), bars[0]["data"]["text/plain"]
 
 
+@pytest.mark.slow
 def test_two_runs_print_identical_numbers(sample_run):
     again = run_notebook()
     assert nbrun.printed(sample_run, mask_times=True) == nbrun.printed(again, mask_times=True)

@@ -5,14 +5,11 @@ no warning is raised (pytest turns every warning into an error, see pyproject.to
 """
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from helpers import notebook_functions
-
-pytestmark = pytest.mark.fast  # no notebook kernel: part of the edit-test loop
 
 F = notebook_functions()
 # (classes or hidden units, examples): a batch's U_3 and U_2, the error check's U, one example, a validation pass.

@@ -11,8 +11,6 @@ import handout
 import progress
 from progress import Progress
 
-pytestmark = pytest.mark.fast  # no notebook kernel: part of the edit-test loop
-
 ROOT = handout.ROOT
 
 

@@ -5,8 +5,6 @@ import pytest
 
 import reference
 
-pytestmark = pytest.mark.fast
-
 
 def test_one_relative_error_the_cs231n_form():
     assert reference.rel_error(np.array([1.0, 0.0]), np.array([1.0, 0.0])) == 0.0

@@ -8,8 +8,6 @@ import pytest
 import runlines
 from helpers import notebook_cell
 
-pytestmark = pytest.mark.fast
-
 
 def test_what_the_lines_made_is_plain_json_data():
     cells = {"functions": notebook_cell("functions"), "inference": notebook_cell("inference"),

@@ -13,8 +13,6 @@ from PIL import Image
 import utils
 from utils import LossPlot, calculate_accuracy, get_image_tile, plot_confusion_matrix, to_categorical
 
-pytestmark = pytest.mark.fast  # no notebook kernel: part of the edit-test loop
-
 
 def test_to_categorical_puts_one_one_per_row_at_the_label():
     Y = to_categorical(np.array([3, 0, 9, 3]))

@@ -1,6 +1,7 @@
 """Running one notebook in its own box: bubblewrap (``bwrap``), the sandbox under Flatpak, made by the grader.
 
-Each submission gets a fresh folder, its own copy of the grader's modules and MNIST, and runs ``runner.py`` there.
+Each submission gets a fresh folder, its own copy of the grader's files (``BOX_FILES``) and MNIST, and runs
+``grading/runner.py`` there.
 With the sandbox (the default on Linux), everything the notebook starts runs inside bubblewrap:
 
 * no network at all: a network namespace of its own with only its own loopback (the host's 127.0.0.1 unreachable);
@@ -26,9 +27,12 @@ import tempfile
 from pathlib import Path
 
 import handout
+from grading import report
 
 ROOT = handout.ROOT
-GRADER_MODULES = ("runner.py", "runlines.py", "nbrun.py", "reference.py", "blanks.py", "handout.py")
+PACKAGE = tuple(f"grading/{name}" for name in ("__init__.py", "__main__.py", "core.py", "gradescope.py", "report.py",
+                                               "runner.py", "sandbox.py", "submissions.py"))
+BOX_FILES = ("grading/__init__.py", "grading/runner.py", "nbrun.py", *handout.HELPERS, handout.HANDOUT)  # in a box
 PROCESSES = 256  # processes and threads a box may have at once (a kernel and its client use about 30)
 FILE_MB = 100  # the largest file a box may write
 TMP_MB = 512  # the size of the box's own /tmp and /var/tmp (memory-backed)
@@ -88,7 +92,7 @@ def _python_dirs():
 
 
 def bwrap_command(box, slot, phase):
-    """The bubblewrap command line that runs ``python -m runner`` on the box folder ``box``, for one phase."""
+    """The bubblewrap command line that runs ``python -m grading.runner`` on the box folder ``box``, for one phase."""
     command = ["bwrap", *_namespaces(), "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"]
     hidden = [*HIDDEN, os.path.expanduser("~")]
     for folder in dict.fromkeys(hidden):
@@ -117,7 +121,7 @@ def bwrap_command(box, slot, phase):
         uid = str(BOX_UID + slot)
         command += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
                     "--bounding-set=-all", "--no-new-privs"]
-    return [*command, sys.executable, "-m", "runner", INSIDE, phase]
+    return [*command, sys.executable, "-m", "grading.runner", INSIDE, phase]
 
 
 def _env(box=INSIDE):
@@ -136,9 +140,9 @@ def run_box(data, mnist, parameters, timeout, memory_mb, line_seconds, sandbox=T
         box = top / "box"
         for folder in ("grader", "input", "home", "tmp", "data", "out"):
             (box / folder).mkdir(parents=True)
-        for name in (*GRADER_MODULES, *handout.HELPERS, handout.HANDOUT):
-            if not (box / "grader" / name).exists():
-                shutil.copy(ROOT / name, box / "grader" / name)
+        for name in BOX_FILES:
+            (box / "grader" / name).parent.mkdir(exist_ok=True)
+            shutil.copy(ROOT / name, box / "grader" / name)
         shutil.copy(mnist, box / "data" / "mnist.npz")
         inside = INSIDE if sandbox else str(box)
         env = _env(inside)
@@ -154,7 +158,8 @@ def run_box(data, mnist, parameters, timeout, memory_mb, line_seconds, sandbox=T
             (box / "input").mkdir()
             (box / "input" / "job.json").write_text(json.dumps(job))
             (box / "input" / "submission.ipynb").write_bytes(data)
-            command = bwrap_command(box, slot, phase) if sandbox else [sys.executable, "-m", "runner", str(box), phase]
+            command = bwrap_command(box, slot, phase) if sandbox else [sys.executable, "-m", "grading.runner", str(box),
+                                                                                 phase]
             backstop = 3 * timeout + 120  # each cell has `timeout`; this ends a run that ignores it
             with open(top / "stderr", "w+b") as errors:  # a file, not a pipe: a notebook may write gigabytes there
                 process = subprocess.Popen(command, cwd=box / "grader", env=env if not sandbox else None,
@@ -162,7 +167,8 @@ def run_box(data, mnist, parameters, timeout, memory_mb, line_seconds, sandbox=T
                 try:
                     process.wait(timeout=backstop)
                 except subprocess.TimeoutExpired:
-                    return {**results, "problem": f"time limit: still running after {backstop:.0f} s"}
+                    late = report.problem("time_limit", f": still running after {backstop:.0f} s")
+                    return {**results, "problem": late}
                 finally:
                     _kill_group(process)
                 errors.seek(max(0, errors.seek(0, os.SEEK_END) - 2000))
@@ -207,6 +213,6 @@ def _collect(out, stderr, phase):
     result = {"run": value if isinstance(value, dict) else {}, "weights": _read(out / "weights.npz")}
     if value is None:
         last = stderr.strip().split("\n")[-1][:200]
-        result["problem"] = ("memory cap" if "MemoryError" in last else
-                             f"the run ended without a result: {last}")
+        result["problem"] = (report.problem("memory_cap") if "MemoryError" in last else
+                             report.problem("run_ended", f": {last}"))
     return result

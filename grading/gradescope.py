@@ -1,11 +1,11 @@
 """The class grader as a Gradescope autograder: the zip Gradescope takes, and what runs there for each submission.
 
     python -m grading --gradescope autograder.zip [--points points.csv] [--small]   # build the zip (here)
-    python3 -m gradescope --run                                                   # on Gradescope (run_autograder)
+    python3 -m grading.gradescope --run                                           # on Gradescope (run_autograder)
 
 The zip holds ``setup.sh`` (installs Python and requirements.txt on Gradescope's Ubuntu image), ``run_autograder``,
 the grader's modules, the handout, MNIST and ``config.json`` (points, split, limits). On Gradescope each submission
-is graded by the same code as a class (``grading.grade_one``: the same judging, limits and rules) and
+is graded by the same code as a class (``core.grade_one``: the same judging, limits and rules) and
 ``results.json`` is written in Gradescope's format: one test per blank, named as its grades.csv column, with the
 message the notebook would show, and a line for the test accuracy, all visible at once. Gradescope's own container
 stands in for the sandbox (user namespaces are usually off there), so the box runs as a plain process.
@@ -22,10 +22,10 @@ from pathlib import Path
 
 import handout
 import messages
-import report
+from grading import core, report, sandbox
 
 ROOT = handout.ROOT
-MODULES = ("grading.py", "gradescope.py", "sandbox.py", "submissions.py", "report.py", "runner.py", "nbrun.py")
+MODULES = (*sandbox.PACKAGE, "nbrun.py")  # the grader, and what runs in its box
 SETUP = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, on its Ubuntu image, to build the autograder.
 set -euo pipefail
@@ -42,18 +42,16 @@ root="${AUTOGRADER_ROOT:-/autograder}"
 python=python3
 [ -x /opt/mnist-grader/bin/python ] && python=/opt/mnist-grader/bin/python
 cd "$root/source"
-exec "$python" -m gradescope --run
+exec "$python" -m grading.gradescope --run
 """
 
 
 def build(zip_path, mnist, points=None, parameters=None, timeout=300, memory_mb=3000):
     """Write Gradescope's autograder zip to zip_path."""
-    import grading
-
     points = points or dict.fromkeys(report.BLANK_COLUMNS, 1.0)
     config = {"points": points, "parameters": parameters or {}, "timeout": timeout, "memory_mb": memory_mb,
-              "line_seconds": grading.LINE_SECONDS}
-    files = dict.fromkeys((*MODULES, *handout.HELPERS, "runner.py", "requirements.txt", handout.HANDOUT))
+              "line_seconds": core.LINE_SECONDS}
+    files = dict.fromkeys((*MODULES, *handout.HELPERS, "requirements.txt", handout.HANDOUT))
     zip_path = Path(zip_path)
     partial = zip_path.with_name(zip_path.name + ".partial")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as z:
@@ -78,7 +76,7 @@ def _test(column, verdict, points):
 
 
 def results(result, points, seconds):
-    """Gradescope's results.json for one graded submission (``grading.grade_one``'s result)."""
+    """Gradescope's results.json for one graded submission (``core.grade_one``'s result)."""
     verdicts = result.get("verdicts") or {}
     tests = [_test(column, verdicts.get(column), points[column]) for column in report.BLANK_COLUMNS]
     accuracy = result.get("test_accuracy")
@@ -88,7 +86,8 @@ def results(result, points, seconds):
                   "output_format": "text", "visibility": "visible"})
     lines = []
     if result.get("problem"):
-        lines.append(f"問題 / problem: {report.problem_ja(result['problem'])} / {result['problem']}")
+        lines.append(f"問題 / problem: {report.problem_text(result['problem'], 'ja')} / "
+                     f"{report.problem_text(result['problem'])}")
     lines += result.get("notes", [])
     return {"score": sum(t["score"] for t in tests), "execution_time": round(seconds), "output": "\n".join(lines),
             "output_format": "text", "test_output_format": "text", "visibility": "visible",
@@ -99,9 +98,6 @@ def run(root=None):
     """Grade the notebook in ROOT/submission and write ROOT/results/results.json."""
     import nbformat
 
-    import grading
-    import sandbox
-
     root = Path(root or os.environ.get("AUTOGRADER_ROOT") or "/autograder")
     source = root / "source"
     config = json.loads((source / "config.json").read_text())
@@ -110,13 +106,13 @@ def run(root=None):
     notebooks = sorted((root / "submission").rglob("*.ipynb")) if (root / "submission").is_dir() else []
     notebooks = [p for p in notebooks if ".ipynb_checkpoints" not in p.parts]
     if not notebooks:
-        result = {"problem": "not a notebook: no .ipynb file was submitted; submit the handout "
-                             f"({handout.HANDOUT}) downloaded from Colab or Jupyter", "notes": []}
+        result = {"problem": report.problem("not_a_notebook", ": no .ipynb file was submitted; submit the handout "
+                                            f"({handout.HANDOUT}) downloaded from Colab or Jupyter"), "notes": []}
     else:
         mnist = source / "data" / "mnist.npz"
-        test = grading.test_set(mnist, config["parameters"])
+        test = core.test_set(mnist, config["parameters"])
         handout_nb = nbformat.read(source / handout.HANDOUT, as_version=4)
-        result = grading.grade_one(notebooks[0].read_bytes(), handout_nb, test, lambda nb: sandbox.run_box(
+        result = core.grade_one(notebooks[0].read_bytes(), handout_nb, test, lambda nb: sandbox.run_box(
             nb, mnist, config["parameters"], config["timeout"], config["memory_mb"], config["line_seconds"],
             sandbox=False))
         if len(notebooks) > 1:
@@ -130,5 +126,5 @@ def run(root=None):
 
 if __name__ == "__main__":
     if sys.argv[1:] != ["--run"]:
-        sys.exit("usage: python3 -m gradescope --run   (build the zip with: python -m grading --gradescope ZIP)")
+        sys.exit("usage: python3 -m grading.gradescope --run   (build the zip: python -m grading --gradescope ZIP)")
     run()

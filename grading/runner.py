@@ -1,12 +1,12 @@
 """What runs inside a notebook's box: a student's lines on the tiny problem, then the notebook itself, as data.
 
-    python -m runner BOX lines       # BOX/input holds job.json and submission.ipynb: writes BOX/out/made.json
-    python -m runner BOX notebook    # writes BOX/out/weights.npz and BOX/out/run.json
+    python -m grading.runner BOX lines       # BOX/input holds job.json and submission.ipynb: writes BOX/out/made.json
+    python -m grading.runner BOX notebook    # writes BOX/out/weights.npz and BOX/out/run.json
 
 Run by ``sandbox.py``, one phase per box (inside bubblewrap, or with ``--no-sandbox`` in a plain process). The
 grader reads ``made.json`` (what each learner's line made, from ``runlines.run_cells``) before the notebook's kernel
 ever starts, so nothing the notebook does can touch it; then the notebook runs and leaves its trained weights. The
-grader judges both outside the box (``grading.py``): nothing here decides a verdict.
+grader judges both outside the box (``grading/core.py``): nothing here decides a verdict.
 """
 
 import json
@@ -20,7 +20,7 @@ import nbformat
 import handout
 import nbrun
 
-HERE = Path(__file__).resolve().parent
+HERE = handout.ROOT  # the box's copy of the grader's files
 
 
 def set_limits(job):

@@ -1,21 +1,15 @@
-"""Grade a class's handouts, line by line: one command, a CSV with scores, a feedback page per student, a class page.
-
-    python -m grading CLASS --out REPORT            # CLASS: a folder (searched to any depth) or a .zip of notebooks
-    python -m grading CLASS --out REPORT --small    # a smaller split (10,000 / 2,000): the test accuracy sooner
-    python -m grading CLASS --out REPORT --points points.csv   # blanks worth more than 1 point
-    python -m grading --gradescope autograder.zip   # the same grading as a Gradescope autograder
+"""The grader's core: one submission graded (``grade_one``), a class graded (``grade_class``). The command line
+(``grading/__main__.py``) and the Gradescope autograder (``grading/gradescope.py``) both call it.
 
 Each notebook runs in its own box (``sandbox.py``: bubblewrap, no network, the teacher's files out of sight, limits);
 what its lines made and its trained weights come out as data, and this process judges them (``judge.py``) and
 computes the test accuracy itself: no student code runs here. The report is written by ``report.py``.
 """
 
-import argparse
 import concurrent.futures
 import io
 import os
 import shutil
-import sys
 import tempfile
 import threading
 import time
@@ -27,14 +21,14 @@ import numpy as np
 import handout
 import judge
 import reference
-import report
 from blanks import STEP
-from submissions import GradingError, submissions
+from grading import report, sandbox
+from grading.submissions import GradingError, submissions
 
 ROOT = handout.ROOT
 SMALL = {"n_train": 10000, "n_valid": 2000}
 LINE_SECONDS = 10  # a judged line that runs longer is an error
-CAPS = {"BlockingIOError": "process cap", "File too large": "file size cap", "MemoryError": "memory cap"}
+CAPS = {"BlockingIOError": "process_cap", "File too large": "file_size_cap", "MemoryError": "memory_cap_training"}
 
 
 def test_set(mnist, parameters):
@@ -70,31 +64,31 @@ def _weights(data):
 
 def grade_one(data, handout_nb, test, box):
     """The result of one submission (bytes): its verdicts, test accuracy, notes and problem. ``box(data)`` runs it."""
-    result = {"problem": "", "notes": [], "checks_changed": False, "test_accuracy": "", "verdicts": {}}
+    result = {"problem": None, "notes": [], "checks_changed": False, "test_accuracy": "", "verdicts": {}}
     try:
         text = data.decode("utf-8")
         nb = nbformat.reads(text, as_version=4)
     except Exception as e:
-        result["problem"] = f"not a notebook: {type(e).__name__}: {str(e)[:200]}"
+        result["problem"] = report.problem("not_a_notebook", f": {type(e).__name__}: {str(e)[:200]}")
         return result
     cells, where = handout.find_cells(nb)
     if not any(cells.values()):
-        result["problem"] = "not the handout: no cell defines softmax, inference or the training step"
+        result["problem"] = report.problem("not_the_handout")
         return result
     if list(where) != sorted(where, key=where.get):
-        result["problem"] = "cells reordered: graded in the handout's order"
+        result["problem"] = report.problem("cells_reordered")
         result["notes"].append("セルの順番が入れ替わっていました。配布した順番で採点しました。 / "
                                "The cells were reordered; graded in the handout's order.")
     result["checks_changed"] = handout.checks_changed(nb, handout_nb)
     ran = box(nbformat.writes(nb).encode("utf-8"))
     made = ran.get("made")
     if not isinstance(made, dict):
-        result["problem"] = ran.get("problem") or "the box left no record of the lines"
+        result["problem"] = ran.get("problem") or report.problem("no_record")
         return result
     try:
         verdicts = judge.judge_cells(made, hints=handout.has_hints(text))
     except Exception as e:  # data the runner would never write: forged, or cut short
-        result["problem"] = f"the record of the lines could not be read ({type(e).__name__})"
+        result["problem"] = report.problem("record_unreadable", f" ({type(e).__name__})")
         return result
     result["verdicts"] = {name: v.as_dict() for name, v in verdicts.items()}
     _accuracy(result, ran, cells, verdicts, test)
@@ -109,13 +103,13 @@ def _accuracy(result, ran, cells, verdicts, test):
                                "No training cell: no test accuracy.")
         return
     if ran.get("problem"):
-        result["problem"] = result["problem"] or f"{ran['problem']}; test accuracy not measured"
+        result["problem"] = result["problem"] or {**ran["problem"],
+                                                  "detail": ran["problem"]["detail"] + "; test accuracy not measured"}
         return
     if run.get("stopped"):
         kind, message = run["stopped"][0], str(run["stopped"][1])
-        what = {"CellTimeoutError": "time limit", "DeadKernelError": "the kernel died"}.get(
-            kind, "the notebook could not be run")
-        result["problem"] = f"{what} ({kind}: {message[:150]}); test accuracy not measured"
+        code = {"CellTimeoutError": "time_limit", "DeadKernelError": "kernel_died"}.get(kind, "not_run")
+        result["problem"] = report.problem(code, f" ({kind}: {message[:150]}); test accuracy not measured")
         return
     weights = _weights(ran["weights"]) if ran.get("weights") else None
     if weights is not None:
@@ -128,23 +122,23 @@ def _accuracy(result, ran, cells, verdicts, test):
         if unfinished and not cap:
             result["notes"].append("空欄か、エラーになる行が残っているため、学習を最後まで実行できませんでした。 / "
                                    "A blank left or a line that raises stopped the training.")
-            reason = "blanks left or lines that raise"
+            code, reason = "not_trained", ": blanks left or lines that raise"
         else:
             result["notes"].append(f"ノートブックを実行すると、セル {cell} でエラーが出ました: {error[:300]} / "
                                    f"Running the notebook, cell {cell} raised {error[:300]}")
-            reason = f"{cap}: " if cap else ""
-            reason += f"cell {cell} raised {error[:120]}"
-        result["problem"] = result["problem"] or f"not trained: {reason}; no test accuracy"
+            code = cap or "not_trained"
+            reason = f": cell {cell} raised {error[:120]}"
+        result["problem"] = result["problem"] or report.problem(code, f"{reason}; no test accuracy")
     else:
-        result["problem"] = result["problem"] or "the notebook ran, but left no trained weights"
+        result["problem"] = result["problem"] or report.problem("no_weights")
 
 
 def grade_class(class_path, out, jobs=2, timeout=300, memory_mb=3000, parameters=None, mnist=None, points=None,
-                sandbox=True, progress=print):
+                use_sandbox=True, progress=print):
     """Grade every notebook in class_path into the new folder out; returns the rows of grades.csv.
 
     parameters: settings injected into each run (the course's split when None; SMALL is --small). points: {column:
-    points} (1 each when None). sandbox False grades without the box (the class page and CSV then say so)."""
+    points} (1 each when None). use_sandbox False grades without the box (the class page and CSV then say so)."""
     out, class_path = Path(out).resolve(), Path(class_path).resolve()
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise GradingError(f"{out} already exists and is not an empty folder: give a new folder for the report")
@@ -153,10 +147,8 @@ def grade_class(class_path, out, jobs=2, timeout=300, memory_mb=3000, parameters
     if jobs < 1 or timeout <= 0 or memory_mb < 500:
         raise GradingError(f"-j must be at least 1, --timeout above 0 and --memory at least 500 MB; got {jobs}, "
                            f"{timeout}, {memory_mb}")
-    if sandbox:
-        import sandbox as sandbox_module
-
-        missing = sandbox_module.problem()
+    if use_sandbox:
+        missing = sandbox.problem()
         if missing:
             raise GradingError(f"{missing}\n(--no-sandbox grades without it)")
     found = submissions(class_path)
@@ -173,13 +165,11 @@ def grade_class(class_path, out, jobs=2, timeout=300, memory_mb=3000, parameters
     lock = threading.Lock()
 
     def grade(data):
-        import sandbox as sandbox_module
-
         with lock:
             slot = slots.pop()
         try:
-            return grade_one(data, handout_nb, test, lambda nb: sandbox_module.run_box(
-                nb, mnist, parameters, timeout, memory_mb, LINE_SECONDS, sandbox=sandbox, slot=slot))
+            return grade_one(data, handout_nb, test, lambda nb: sandbox.run_box(
+                nb, mnist, parameters, timeout, memory_mb, LINE_SECONDS, sandbox=use_sandbox, slot=slot))
         finally:
             with lock:
                 slots.append(slot)
@@ -190,9 +180,11 @@ def grade_class(class_path, out, jobs=2, timeout=300, memory_mb=3000, parameters
         for future in concurrent.futures.as_completed(futures):
             results[futures[future]] = future.result()
             progress(f"{len(results)}/{len(found)} graded ({time.monotonic() - start:.0f} s): {futures[future]}")
-    rows = [report.row(name, results[name], points, "bubblewrap" if sandbox else "none") for name, _ in found]
+    box = "bubblewrap" if use_sandbox else "none"
+    rows = [report.row(name, results[name], points, box) for name, _ in found]
     settings = {"split": parameters or "the course's (50,000 / 10,000 / 10,000)",
-                "sandbox": "bubblewrap" if sandbox else "none (--no-sandbox)", "date": time.strftime("%Y-%m-%d %H:%M")}
+                "sandbox": "bubblewrap" if use_sandbox else "none (--no-sandbox)",
+                "date": time.strftime("%Y-%m-%d %H:%M")}
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".grading-", dir=out.parent))  # beside REPORT: the rename cannot fail
     try:
@@ -226,45 +218,3 @@ def find_mnist():
                        "once (it downloads MNIST into the cache), or give --data FOLDER with mnist.npz")
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m grading", description=__doc__.split("\n")[0])
-    parser.add_argument("class_path", metavar="CLASS", nargs="?", help="a folder or a .zip of the class's notebooks")
-    parser.add_argument("--out", metavar="REPORT", help="a new folder for the report")
-    parser.add_argument("--gradescope", metavar="ZIP", type=Path, help="write Gradescope's autograder zip instead")
-    parser.add_argument("-j", "--jobs", type=int, help="notebooks graded at once (default: the CPU count, fewer if "
-                        "the memory cannot hold 2 x --memory for each)")
-    parser.add_argument("--timeout", type=float, default=300, help="seconds each cell may run (default 300)")
-    parser.add_argument("--memory", type=int, default=3000, help="memory cap per process in MB (default 3000)")
-    parser.add_argument("--small", action="store_true", help="train on 10,000 digits instead of the course's 50,000")
-    parser.add_argument("--data", type=Path, metavar="FOLDER", help="a folder with mnist.npz (default: the cache)")
-    parser.add_argument("--points", type=Path, metavar="CSV", help="a CSV column,points: blanks worth more than 1")
-    parser.add_argument("--no-sandbox", action="store_true",
-                        help="run students' code without bubblewrap, with your rights (recorded in the report)")
-    args = parser.parse_args(argv)
-    args.jobs = args.jobs or default_jobs(args.memory)
-    try:
-        points = report.read_points(args.points) if args.points else None
-        if args.gradescope:
-            import gradescope
-
-            gradescope.build(args.gradescope, args.data / "mnist.npz" if args.data else find_mnist(), points,
-                             SMALL if args.small else None, args.timeout, args.memory)
-            print(f"wrote {args.gradescope}")
-            return 0
-        if not args.class_path or not args.out:
-            parser.error("give CLASS and --out REPORT (or --gradescope ZIP)")
-        rows = grade_class(args.class_path, args.out, args.jobs, args.timeout, args.memory,
-                           SMALL if args.small else None, args.data / "mnist.npz" if args.data else None, points,
-                           sandbox=not args.no_sandbox, progress=lambda line: print(line, file=sys.stderr))
-    except (GradingError, ValueError, OSError) as e:
-        print(f"grading: {e}", file=sys.stderr)
-        return 2
-    problems = sum(bool(r["problem"]) for r in rows)
-    trained = sum(bool(r["test_accuracy"]) for r in rows)
-    print(f"{len(rows)} notebooks: {trained} trained to the end, {problems} with a problem (its column says what): "
-          f"{Path(args.out) / 'grades.csv'}, {Path(args.out) / 'index.html'}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

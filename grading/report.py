@@ -64,7 +64,8 @@ def row(name, result, points, sandbox="bubblewrap"):
     verdicts = result.get("verdicts") or {}
     r = {"submission": name, **{c: verdicts.get(c, {}).get("status", "") for c in BLANK_COLUMNS},
          "test_accuracy": result.get("test_accuracy", ""),
-         "checks_changed": "true" if result.get("checks_changed") else "false", "problem": result.get("problem", "")}
+         "checks_changed": "true" if result.get("checks_changed") else "false",
+         "problem": problem_text(result.get("problem"))}
     got, most = score(r, points)
     return {**r, "score": _number(got), "max_score": _number(most), "sandbox": sandbox}
 
@@ -81,25 +82,52 @@ def feedback_name(index, submission):
     return f"{index:03d}-{slug}.html"
 
 
-PROBLEM_JA = [  # the problem column's kinds, as a student's page says them (the first that begins the text)
-    ("not a notebook", "ノートブックとして読めませんでした。"
-                       "Colab や Jupyter からダウンロードした .ipynb を提出してください。"),
-    ("not the handout", "配布した演習のノートブックではありませんでした "
-                        "(softmax、inference、学習のセルが見つかりません)。"),
-    ("cells reordered", "セルの順番が入れ替わっていました。配布した順番で採点しました。"),
-    ("not trained: process cap", "プロセスの数の上限を超えたため、学習を最後まで実行できませんでした。"),
-    ("not trained: file size cap", "ファイルの大きさの上限を超えたため、学習を最後まで実行できませんでした。"),
-    ("not trained: memory cap", "メモリーの上限を超えたため、学習を最後まで実行できませんでした。"),
-    ("not trained", "学習を最後まで実行できなかったので、テストデータの正解率はありません。"),
-    ("time limit", "制限時間を超えたので、テストデータの正解率はありません。"),
-    ("memory cap", "メモリーの上限を超えたので、テストデータの正解率はありません。"),
-    ("the kernel died", "ノートブックのカーネルが止まったので、テストデータの正解率はありません。"),
-]
+# What can go wrong with a submission: its code, then its words (Japanese for a student's page, English for
+# grades.csv). A result's "problem" is {"code", "detail"}: the detail (what raised, after how long) follows the English.
+PROBLEMS = {
+    "not_a_notebook": ("ノートブックとして読めませんでした。"
+                       "Colab や Jupyter からダウンロードした .ipynb を提出してください。",
+                       "not a notebook"),
+    "not_the_handout": ("配布した演習のノートブックではありませんでした "
+                        "(softmax、inference、学習のセルが見つかりません)。",
+                        "not the handout: no cell defines softmax, inference or the training step"),
+    "cells_reordered": ("セルの順番が入れ替わっていました。配布した順番で採点しました。",
+                        "cells reordered: graded in the handout's order"),
+    "no_record": ("採点の途中で問題が起きました (答え合わせの記録が残りませんでした)。",
+                  "the box left no record of the lines"),
+    "record_unreadable": ("採点の途中で問題が起きました (答え合わせの記録を読めませんでした)。",
+                          "the record of the lines could not be read"),
+    "process_cap": ("プロセスの数の上限を超えたため、学習を最後まで実行できませんでした。", "not trained: process cap"),
+    "file_size_cap": ("ファイルの大きさの上限を超えたため、学習を最後まで実行できませんでした。",
+                      "not trained: file size cap"),
+    "memory_cap_training": ("メモリーの上限を超えたため、学習を最後まで実行できませんでした。",
+                            "not trained: memory cap"),
+    "not_trained": ("学習を最後まで実行できなかったので、テストデータの正解率はありません。", "not trained"),
+    "time_limit": ("制限時間を超えたので、テストデータの正解率はありません。", "time limit"),
+    "memory_cap": ("メモリーの上限を超えたので、テストデータの正解率はありません。", "memory cap"),
+    "kernel_died": ("ノートブックのカーネルが止まったので、テストデータの正解率はありません。", "the kernel died"),
+    "not_run": ("ノートブックを実行できなかったので、テストデータの正解率はありません。",
+                "the notebook could not be run"),
+    "run_ended": ("ノートブックの実行が結果を残さずに終わったので、テストデータの正解率はありません。",
+                  "the run ended without a result"),
+    "no_weights": ("ノートブックは最後まで実行されましたが、学習した重みが残っていませんでした。",
+                   "the notebook ran, but left no trained weights"),
+}
 
 
-def problem_ja(problem):
-    """The Japanese of a problem, for a student's page."""
-    return next((ja for key, ja in PROBLEM_JA if problem.startswith(key)), "採点の途中で問題が起きました。")
+def problem(code, detail=""):
+    """A problem as a result holds it: its code (a key of PROBLEMS) and what follows its English words."""
+    if code not in PROBLEMS:
+        raise KeyError(f"unknown problem code {code!r}")
+    return {"code": code, "detail": detail}
+
+
+def problem_text(p, language="en"):
+    """A result's problem in words: English with its detail (grades.csv), or Japanese (a student's page)."""
+    if not p:
+        return ""
+    ja, en = PROBLEMS[p["code"]]
+    return ja if language == "ja" else en + p.get("detail", "")
 
 
 def split_text(split):
@@ -121,8 +149,8 @@ def feedback_page(submission, result, r, settings):
     parts = [f"<h1>答え合わせ / Feedback: {e(submission)}</h1>",
              f"<p>得点 / score: <strong>{e(r['score'])} / {e(r['max_score'])}</strong></p>"]
     if result.get("problem"):
-        parts.append(f"<p><strong>問題 / problem:</strong> {e(problem_ja(result['problem']))}<br>"
-                     f"<i lang=\"en\">{e(result['problem'])}</i></p>")
+        parts.append(f"<p><strong>問題 / problem:</strong> {e(problem_text(result['problem'], 'ja'))}<br>"
+                     f"<i lang=\"en\">{e(problem_text(result['problem']))}</i></p>")
     for note in result.get("notes", []):
         parts.append(f"<p>{e(note)}</p>")
     if result.get("test_accuracy"):
