@@ -118,6 +118,16 @@ def _gradient_chain(param, delta, inputs):
             f"and a row of the layer's input {inputs}; think which product has the shape of W_{layer}.")
 
 
+def _gradients(layer, delta, inputs, wrong_input):
+    """The blanks dLdW and dLdb of a layer: their mistakes (``wrong_input``: the weight's from the wrong quantity)."""
+    W, b = f"dLdW_{layer}", f"dLdb_{layer}"
+    rows = "k" if layer == "3" else "h"
+    return {W: Blank(f"∂L/∂W_{layer}", rows + ("h" if layer == "3" else "d"), False,
+                     (wrong_input, _divided_by_batch(W), _sign(W)), _gradient_chain(f"W_{layer}", delta, inputs)),
+            b: Blank(f"∂L/∂b_{layer}", rows + "1", False, (_divided_by_batch(b), _sign(b)),
+                     _gradient_chain(f"b_{layer}", delta, inputs))}
+
+
 def _update(param):
     """The update param <- param - eta dL/dparam, with its mistakes."""
     old, grad = f"old_{param}", f"dLd{param}"
@@ -193,24 +203,14 @@ STEP = {
         "Delta_2 = dL/dU_2 goes two steps back from Delta_3: back to Z_2 through U_3 = W_3 Z_2 + b_3 brings in W_3, "
         "back to U_2 through Z_2 = sigma(U_2) brings in sigma'(U_2); check each step's factor and how it is "
         "multiplied (a matrix product or element by element).")),
-    "dLdW_3": Blank("∂L/∂W_3", "kh", False, (
-        (_stored("dLdW_3", "U_2 for Z_2"),
-         "U_2 を使っています。この層への入力は、活性化関数を通したあとの Z_2 です。",
-         "it uses U_2: the third layer's input is Z_2"),
-        _divided_by_batch("dLdW_3"),
-        _sign("dLdW_3"),
-    ), _gradient_chain("W_3", "Delta_3", "Z_2")),
-    "dLdb_3": Blank("∂L/∂b_3", "k1", False, (_divided_by_batch("dLdb_3"), _sign("dLdb_3")),
-                    _gradient_chain("b_3", "Delta_3", "Z_2")),
-    "dLdW_2": Blank("∂L/∂W_2", "hd", False, (
-        (_stored("dLdW_2", "before sigma'"),
-         "2層目のデルタ Delta_2 ではなく、その途中の量を使っています。∂L/∂W_2 は ∂L/∂U_2 から導いてください。",
-         "it uses a quantity on the way to Delta_2, not Delta_2 itself: derive dL/dW_2 from dL/dU_2"),
-        _divided_by_batch("dLdW_2"),
-        _sign("dLdW_2"),
-    ), _gradient_chain("W_2", "Delta_2", "X")),
-    "dLdb_2": Blank("∂L/∂b_2", "h1", False, (_divided_by_batch("dLdb_2"), _sign("dLdb_2")),
-                    _gradient_chain("b_2", "Delta_2", "X")),
+    **_gradients("3", "Delta_3", "Z_2", (_stored("dLdW_3", "U_2 for Z_2"),
+                                         "U_2 を使っています。この層への入力は、活性化関数を通したあとの Z_2 です。",
+                                         "it uses U_2: the third layer's input is Z_2")),
+    **_gradients("2", "Delta_2", "X", (_stored("dLdW_2", "before sigma'"),
+                                       "2層目のデルタ Delta_2 ではなく、その途中の量を使っています。"
+                                       "∂L/∂W_2 は ∂L/∂U_2 から導いてください。",
+                                       "it uses a quantity on the way to Delta_2, not Delta_2 itself: derive dL/dW_2 "
+                                       "from dL/dU_2")),
     **{param: _update(param) for param in ("W_3", "b_3", "W_2", "b_2")},
 }
 

@@ -153,41 +153,43 @@ def _variants(expr, name):
                 setattr(node, field, child)
 
 
+# What each family of change says: (Japanese, English, the mistake's name for a class's summary), filled in with the
+# operand, its shape s, the blank's name, and made_ja / made_en (the shape the line made, and where from).
+CAUSES = {
+    "input": ("{made_ja}この層への入力が {operand} でよいか確かめてください。",
+              "{made_en}: check that {operand} is this layer's input.", "{operand}: the wrong layer's input"),
+    "layer": ("{made_ja}{operand} がこの層のものか確かめてください。",
+              "{made_en}: check that {operand} belongs to this layer.", "{operand}: another layer's tensor"),
+    "order": ("掛ける順番が逆のようです (`{operand}`)。それぞれの形を見比べてください。",
+              "The factors seem to be in the wrong order (`{operand}`): compare their shapes.",
+              "factors in the wrong order"),
+    "delta for bias": ("{made_ja}{name} の更新には、すぐ上で求めたバイアスの勾配を使ってください。",
+                       "{made_en}: {name}'s step uses the bias's gradient computed just above.",
+                       "a delta used for a bias"),
+    "weight for bias": ("{made_ja}{operand} は重みの勾配です。"
+                        "{name} はバイアスなので、バイアスの勾配を使ってください。",
+                        "{made_en}: {operand} is a weight's gradient, and {name} is a bias.",
+                        "a weight's gradient used for a bias"),
+    "untransposed": ("{operand} {s} が転置されていないようです。{operand} の形と、掛ける相手の形を見比べてください。",
+                     "{operand} {s} seems to be left untransposed: compare its shape with the other factor's.",
+                     "{operand} left untransposed"),
+    "X twice": ("X はすでに {s} です ({where} で転置済み)。X.T で二重に転置しています。",
+                "X is already {s} (transposed once above): X.T transposes it twice.", "X transposed twice"),
+    "transposed extra": ("{operand} はすでに {s} です。{operand}.T の .T がよけいなようです。",
+                         "{operand} is already {s}: the .T of {operand}.T looks extra.",
+                         "{operand} transposed once too often"),
+}
+
+
 def _cause(family, operand, shape, name, got, cell):
     """One likely cause: (ja, en, the mistake's name for a class's summary)."""
     s = str(shape)
-    made_ja = (f"{operand} {s} を使うと、形が {got} になります。" if got
-               else f"{operand} {s} のところで形が合いません。")
-    made_en = f"{got} is the shape {operand} {s} gives" if got else f"the shapes break at {operand} {s}"
-    if family == "input":
-        return (f"{made_ja}この層への入力が {operand} でよいか確かめてください。",
-                f"{made_en}: check that {operand} is this layer's input.",
-                f"{operand}: the wrong layer's input")
-    if family == "layer":
-        return (f"{made_ja}{operand} がこの層のものか確かめてください。",
-                f"{made_en}: check that {operand} belongs to this layer.",
-                f"{operand}: another layer's tensor")
-    if family == "order":
-        return (f"掛ける順番が逆のようです (`{operand}`)。それぞれの形を見比べてください。",
-                f"The factors seem to be in the wrong order (`{operand}`): compare their shapes.",
-                "factors in the wrong order")
-    if family == "delta for bias":
-        return (f"{made_ja}{name} の更新には、すぐ上で求めたバイアスの勾配を使ってください。",
-                f"{made_en}: {name}'s step uses the bias's gradient computed just above.", "a delta used for a bias")
-    if family == "weight for bias":
-        return (f"{made_ja}{operand} は重みの勾配です。{name} はバイアスなので、バイアスの勾配を使ってください。",
-                f"{made_en}: {operand} is a weight's gradient, and {name} is a bias.",
-                "a weight's gradient used for a bias")
-    if family == "untransposed":
-        return (f"{operand} {s} が転置されていないようです。{operand} の形と、掛ける相手の形を見比べてください。",
-                f"{operand} {s} seems to be left untransposed: compare its shape with the other factor's.",
-                f"{operand} left untransposed")
-    if family == "X twice":
-        where = "最初の行 X = X.T" if cell == "inference" else "X = X_batch.T"
-        return (f"X はすでに {s} です ({where} で転置済み)。X.T で二重に転置しています。",
-                f"X is already {s} (transposed once above): X.T transposes it twice.", "X transposed twice")
-    return (f"{operand} はすでに {s} です。{operand}.T の .T がよけいなようです。",
-            f"{operand} is already {s}: the .T of {operand}.T looks extra.", f"{operand} transposed once too often")
+    words = {"operand": operand, "s": s, "name": name,
+             "where": "最初の行 X = X.T" if cell == "inference" else "X = X_batch.T",
+             "made_ja": f"{operand} {s} を使うと、形が {got} になります。" if got
+             else f"{operand} {s} のところで形が合いません。",
+             "made_en": f"{got} is the shape {operand} {s} gives" if got else f"the shapes break at {operand} {s}"}
+    return tuple(text.format(**words) for text in CAUSES[family])
 
 
 def _bias_sum(name, got, want):
