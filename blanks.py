@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from reference import dsigmoid, shape_in_notebook, sigmoid, softmax
+from reference import dsigmoid, sigmoid, softmax
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,10 @@ def _forward(layer, inputs, activation):
              "the sigmoid of -U_2: check the sign"),
             (lambda r: dsigmoid(r[U]), "シグモイド関数 σ ではなく、その導関数 σ' (dsigmoid_du) を使っています。",
              "sigma' (dsigmoid_du) instead of sigma (sigmoid)"),
+            (lambda r: np.tanh(r[U]), "tanh を使っています。この層の活性化関数はシグモイド関数です。",
+             "tanh: this layer's activation is the sigmoid"),
+            (lambda r: np.maximum(r[U], 0), "ReLU を使っています。この層の活性化関数はシグモイド関数です。",
+             "ReLU: this layer's activation is the sigmoid"),
         ]
         z_equation = f"Z_{layer} = σ(U_{layer})"
     else:
@@ -103,19 +107,27 @@ def _sign(name):
     return (lambda r: -r[name], "符号が逆です。", "the sign is flipped")
 
 
+def _times_eta(name):
+    """The mistake of a delta or gradient multiplied by the learning rate."""
+    return (lambda r: r["eta"] * r[name],
+            "学習率 eta を掛けています。eta を掛けるのは、パラメーターを更新する行だけです。",
+            "multiplied by eta: eta belongs in the update lines alone")
+
+
 def _gradient_chain(param, delta, inputs):
     """One step of the chain rule for a layer's weight or bias gradient (which factor comes from where)."""
-    layer = param[-1]
+    layer, d = param[-1], "Δ" + delta[-2:]
     if param.startswith("b"):
-        return (f"b_{layer} はミニバッチのどのデータ (列) にも同じように足されます。"
-                f"∂L/∂b_{layer} には、各データの {delta} がすべて効きます。",
-                f"b_{layer} is added to every example (column) alike, so every example's {delta} counts in "
-                f"dL/db_{layer}.")
-    shape = shape_in_notebook("kh" if layer == "3" else "hd")
-    return (f"U_{layer} = W_{layer} {inputs} + b_{layer} なので、W_{layer} の各成分は、{delta} の1行と、"
-            f"この層への入力 {inputs} の1行を通して L に効きます。形 {shape} になる組み合わせを考えてください。",
-            f"U_{layer} = W_{layer} {inputs} + b_{layer}: each entry of W_{layer} acts on L through a row of {delta} "
-            f"and a row of the layer's input {inputs}; think which product has the shape of W_{layer}.")
+        return (f"b_{layer} はミニバッチのどのデータ (列) にも同じように足されます。連鎖律で、各データの "
+                f"{d} = ∂L/∂U_{layer} が、どれも ∂L/∂b_{layer} に入ります。",
+                f"b_{layer} is added to every example (column) alike: by the chain rule, every example's "
+                f"{d} = dL/dU_{layer} goes into dL/db_{layer}.")
+    return (f"U_{layer} = W_{layer} {inputs} + b_{layer} で、W_{layer} の (i, j) 成分は、各データ n の U_{layer} の "
+            f"i 行目を、{inputs} の (j, n) 成分の倍率で動かします。連鎖律で、∂L/∂W_{layer} の (i, j) 成分は、"
+            f"{d} の (i, n) 成分とこの倍率の積を、ミニバッチのデータについて足したものです。",
+            f"U_{layer} = W_{layer} {inputs} + b_{layer}: entry (i, j) of W_{layer} moves row i of U_{layer} for "
+            f"each example n by {inputs}[j, n]; by the chain rule, entry (i, j) of dL/dW_{layer} sums {d}[i, n] "
+            "times that factor over the examples of the batch.")
 
 
 def _gradients(layer, delta, inputs, wrong_input):
@@ -123,8 +135,9 @@ def _gradients(layer, delta, inputs, wrong_input):
     W, b = f"dLdW_{layer}", f"dLdb_{layer}"
     rows = "k" if layer == "3" else "h"
     return {W: Blank(f"∂L/∂W_{layer}", rows + ("h" if layer == "3" else "d"), False,
-                     (wrong_input, _divided_by_batch(W), _sign(W)), _gradient_chain(f"W_{layer}", delta, inputs)),
-            b: Blank(f"∂L/∂b_{layer}", rows + "1", False, (_divided_by_batch(b), _sign(b)),
+                     (wrong_input, _divided_by_batch(W), _sign(W), _times_eta(W)),
+                     _gradient_chain(f"W_{layer}", delta, inputs)),
+            b: Blank(f"∂L/∂b_{layer}", rows + "1", False, (_divided_by_batch(b), _sign(b), _times_eta(b)),
                      _gradient_chain(f"b_{layer}", delta, inputs))}
 
 
@@ -136,10 +149,17 @@ def _update(param):
                      (lambda r: r[old] + r["eta"] * r[grad],
                       "符号が逆です。勾配降下法では、勾配に学習率を掛けたものを引いてください。",
                       "the sign: gradient descent subtracts eta times the gradient"),
-                     (lambda r: r[old] - r[grad], "学習率 eta が掛けられていません。",
+                     (lambda r: r[old] - r[grad], "学習率 eta を掛けていません。",
                       "eta is missing: the step is eta times the gradient"),
                      (lambda r: r[old] - r["eta"] ** 2 * r[grad], "学習率 eta を2回掛けています。",
                       "eta is applied twice: the step is eta times the gradient, once"),
+                     (lambda r: r[old] - 2 * r["eta"] * r[grad],
+                      "更新を2回しています。1回のミニバッチで、更新は1回です。",
+                      "the update is made twice: once a mini-batch"),
+                     (lambda r: -r["eta"] * r[grad],
+                      f"更新前の {param} が入っていません。新しい {param} は、いまの {param} から "
+                      f"η ∂L/∂{param} を引いたものです。",
+                      f"the old {param} is left out: the new one is the old minus eta times the gradient"),
                      (lambda r: r[old] - r["eta"] * r[grad] / r["n"],
                       "ミニバッチの枚数 (batch_size) で割っています。"
                       "eta は、ミニバッチについて足した誤差に対する学習率なので、割らないでください。",
@@ -164,6 +184,7 @@ STEP = {
     "Delta_3": Blank("Δ_3 = ∂L/∂U_3", "kn", False, (
         _sign("Delta_3"),
         _divided_by_batch("Delta_3"),
+        _times_eta("Delta_3"),
         (lambda r: r["Z_3"], "正解 D が式に入っていません。ソフトマックス関数とクロスエントロピー誤差を合わせて、"
                              "U_3 で微分し直してください。",
          "D is missing: differentiate softmax and cross-entropy together by U_3"),
@@ -171,6 +192,11 @@ STEP = {
          "L を Y で微分したところ (∂L/∂Y) で止まっています。Δ_3 は U_3 についての微分なので、"
          "Y = softmax(U_3) の微分も連鎖律に入れてください。",
          "that is dL/dY: Delta_3 is the derivative by U_3, so the chain rule goes on through Y = softmax(U_3)"),
+        (_stored("Delta_3", "Y (1 - Y) again"),
+         "Y (1 − Y) をよけいに掛けています。ソフトマックス関数の微分は、クロスエントロピー誤差と合わせて U_3 で"
+         "微分したときにすでに入っています。",
+         "Y (1 - Y) is multiplied in once more: the softmax's derivative is already in, once softmax and "
+         "cross-entropy are differentiated together by U_3"),
         (_stored("Delta_3", "sigma' on the output"),
          "出力層にもシグモイド関数の導関数 σ'(U_3) を掛けています。出力層の活性化関数はソフトマックス関数です。"
          "ソフトマックス関数とクロスエントロピー誤差を合わせて U_3 で微分すると、σ' は出てきません。",
@@ -193,6 +219,10 @@ STEP = {
          "σ'(U_2) を U_2 (1 − U_2) と書いています。σ'(u) = σ(u) (1 − σ(u)) なので、"
          "U_2 ではなく σ(U_2) の値を使います。",
          "sigma'(U_2) written as U_2 (1 - U_2): sigma'(u) = sigma(u) (1 - sigma(u)) takes sigma's value, not U_2"),
+        (_stored("Delta_2", "only 1 - sigma"),
+         "σ'(U_2) の因子の片方しか掛けていません。σ'(u) = σ(u) (1 − σ(u)) の両方の因子を掛けてください。",
+         "only one factor of sigma'(U_2): sigma'(u) = sigma(u) (1 - sigma(u)) has two"),
+        _times_eta("Delta_2"),
         (_stored("Delta_2", "sigma(U) (1 - U) for sigma'"),
          "σ'(U_2) を σ(U_2) (1 − U_2) と書いています。σ'(u) = σ(u) (1 − σ(u)) の2つ目の因子も σ の値です。",
          "sigma'(U_2) written as sigma(U_2) (1 - U_2): the second factor of sigma' is 1 - sigma(u) too"),
@@ -233,6 +263,9 @@ FUNCTIONS = {
         (lambda r: sigmoid(-r["U"]), "指数の符号が逆です。上の式と見比べてください。", "the sign of the exponent"),
         (lambda r: np.tanh(r["U"]), "tanh(U) はシグモイド関数ではありません。上の式と見比べてください。",
          "tanh is not the sigmoid"),
+        (lambda r: 1 + np.exp(-r["U"]),
+         "かっこが抜けています。1 / 1 + np.exp(-U) は (1 / 1) + exp(−U) と計算されます。分母をかっこで囲んでください。",
+         "brackets are missing: 1 / 1 + np.exp(-U) is (1 / 1) + exp(-U); put the denominator in brackets"),
     )),
     "dsigmoid_du": Blank("σ'(U) = σ(U) (1 − σ(U))", "", True, (
         (lambda r: sigmoid(r["U"]), "σ そのものを返しています。返すのは、その導関数 σ' です。",
@@ -240,6 +273,8 @@ FUNCTIONS = {
         (lambda r: r["U"] * (1 - r["U"]),
          "σ(U) の代わりに U をそのまま使っています。上の σ'(u) の式と見比べてください。",
          "U * (1 - U): the formula takes sigma's value, not U"),
+        (lambda r: sigmoid(r["U"]) * (1 + sigmoid(r["U"])), "1 + σ(U) になっています。2つ目の因子は 1 − σ(U) です。",
+         "sigma(U) * (1 + sigma(U)): the second factor is 1 - sigma(U)"),
         (lambda r: sigmoid(r["U"]) * (1 - r["U"]),
          "2つ目の因子が 1 − U になっています。σ'(u) = σ(u) (1 − σ(u)) の2つ目の因子も σ の値です。",
          "sigma(U) * (1 - U): the second factor is 1 - sigma(U) too"),
@@ -259,6 +294,10 @@ TEST = {
          "the labels of the wrong set (y_valid): use y_test"),
         (lambda r: 100 * r["testacc"], "100 倍しています。正解率は 0 から 1 の割合のままにしてください。",
          "times 100: the accuracy is a fraction from 0 to 1"),
+        (lambda r: r["one_hot_acc"],
+         "one-hot 表現の Y_test を渡しています。calculate_accuracy には、正解のラベルの番号 (y_test) と、予測した"
+         "クラス (y_hat) を渡してください。",
+         "it compares the one-hot Y_test: give calculate_accuracy the labels y_test and the predicted classes y_hat"),
     )),
 }
 

@@ -54,8 +54,8 @@ def _pad(text, width, right=False):
 def table(rows, verdicts):
     """One row per line, judged on its own: its shape in the notebook's sizes, its difference, a mark."""
     first = next((name for name in rows if not verdicts[name].ok), None)
-    lines = ["各行を小さな問題で1行ずつ実行し、正しい値と比べた結果です。"
-             "それより前の行は、すべて正しい値にしてあります。形は、このノートブックでの大きさです。",
+    lines = ["各行を小さな例題 (小さなネットワークと6枚のミニバッチ) で1行ずつ実行し、正しい値と比べた結果です。"
+             "それより前の行は、すべて正しい値にしてあります。形は、このノートブックで実際に計算したときの形です。",
              f"「正解とのずれ」は、正しい値との相対誤差 (成分ごとの |差| ÷ (|書いた値| + |正しい値|) の最大値) です。"
              f"{judge.TOLERANCE:g} より小さければ ○ です。",
              "  " + _pad("行", 10) + _pad("形", 12, right=True) + _pad("正解とのずれ", 14, right=True) + "   判定"]

@@ -133,6 +133,10 @@ def _variants(expr, name):
             yield (ast.parse(ast.unparse(expr), mode="eval").body, original, shape, family)
             node.id = original
     for node in list(ast.walk(expr)):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):  # `*` written for the matrix product
+            node.op = ast.MatMult()
+            yield (ast.parse(ast.unparse(expr), mode="eval").body, ast.unparse(node), None, "star")
+            node.op = ast.Mult()
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
             node.left, node.right = node.right, node.left
             yield (ast.parse(ast.unparse(expr), mode="eval").body, ast.unparse(node.right) + " @ " +
@@ -158,15 +162,19 @@ def _variants(expr, name):
 CAUSES = {
     "input": ("{made_ja}この層への入力が {operand} でよいか確かめてください。",
               "{made_en}: check that {operand} is this layer's input.", "{operand}: the wrong layer's input"),
-    "layer": ("{made_ja}{operand} がこの層のものか確かめてください。",
+    "layer": ("{made_ja}{operand} を別の層の変数と取り違えていないか確かめてください。",
               "{made_en}: check that {operand} belongs to this layer.", "{operand}: another layer's tensor"),
+    "star": ("`*` は要素ごとの積です。行列の積は `@` (または np.dot) で書きます (`{operand}`)。",
+             "`*` multiplies element by element; the matrix product is `@` (or np.dot): `{operand}`.",
+             "* for the matrix product"),
     "order": ("掛ける順番が逆のようです (`{operand}`)。それぞれの形を見比べてください。",
               "The factors seem to be in the wrong order (`{operand}`): compare their shapes.",
               "factors in the wrong order"),
-    "delta for bias": ("{made_ja}{name} の更新には、すぐ上で求めたバイアスの勾配を使ってください。",
+    "delta for bias": ("{operand} は形 {s} なので、{name} の形が {got} になってしまいます。"
+                       "{name} の更新には、すぐ上で求めたバイアスの勾配を使ってください。",
                        "{made_en}: {name}'s step uses the bias's gradient computed just above.",
                        "a delta used for a bias"),
-    "weight for bias": ("{made_ja}{operand} は重みの勾配です。"
+    "weight for bias": ("{operand} は形 {s} の重みの勾配なので、{name} の形も {got} になってしまいます。"
                         "{name} はバイアスなので、バイアスの勾配を使ってください。",
                         "{made_en}: {operand} is a weight's gradient, and {name} is a bias.",
                         "a weight's gradient used for a bias"),
@@ -184,7 +192,7 @@ CAUSES = {
 def _cause(family, operand, shape, name, got, cell):
     """One likely cause: (ja, en, the mistake's name for a class's summary)."""
     s = str(shape)
-    words = {"operand": operand, "s": s, "name": name,
+    words = {"operand": operand, "s": s, "name": name, "got": got,
              "where": "最初の行 X = X.T" if cell == "inference" else "X = X_batch.T",
              "made_ja": f"{operand} {s} を使うと、形が {got} になります。" if got
              else f"{operand} {s} のところで形が合いません。",

@@ -76,16 +76,22 @@ def _error_pointer(kind, message, name, line, blank, hints, cell):
         return ([f"{said}はまだ定義されていません。変数名にタイプミスがないか確かめてください。"],
                 ["It uses a name that is not defined: check the spelling."])
     if kind == "SyntaxError":
-        return (["Python の文として読めません。かっこの閉じ忘れなどを確かめてください。"],
+        return (["Python の文法として正しくありません (SyntaxError)。かっこの閉じ忘れや、書きかけの式がないか"
+                 "確かめてください。"],
                 ["It is not valid Python: check the brackets."])
     if kind == "LineTimeout":
         return (["この行が時間内に終わりませんでした。"], ["This line did not finish in its time limit."])
     if kind == "ValueError" and ("matmul" in message or "broadcast" in message):
         ja, en, _ = diagnosis.diagnose(name, line, cell=cell)
-        if not any(text.startswith(("よくある間違い", "次のどれか")) for text in ja):
-            ja.append("行列の形が合わず、計算できません。"
+        if not any(text.startswith(("よくある間違い", "次のどれか")) for text in ja) and "matmul" in message:
+            ja.append("行列の積の形が合わず、計算できません。"
                       "上の説明にある形を手がかりに、掛ける順番と .T を確かめてください。")
             en.append("The shapes do not fit: check the order of the factors and the .T against the shapes above.")
+        elif not any(text.startswith(("よくある間違い", "次のどれか")) for text in ja):
+            ja.append("要素ごとの計算 (+、−、*、/ や代入) で、両側の形が合いません。"
+                      "上の説明にある形と、それぞれの変数の形を見比べてください。")
+            en.append("An element-wise step (+, -, *, / or an in-place update) meets two shapes that do not fit: "
+                      "compare each variable's shape with the shapes above.")
         return ja, en
     ja, en = hint_pointer(blank, hints)
     return [ja], [en]
@@ -99,6 +105,11 @@ def judge_row(name, made, right, hints=True, cell="training"):
                        [f"No line assigns {name}: was it deleted?"], mistake="line missing")
     verdict = _judge_made(name, blank, made, right, hints, cell)
     verdict.line, verdict.lineno = made["line"], made["lineno"]
+    if made.get("unassigned") and not verdict.ok:
+        lineno, text = made["unassigned"]
+        verdict.ja.insert(0, f"{lineno}行目の `{text}` は計算しただけで、結果をどこにも代入していません。"
+                             f"`{name} = ...` のように代入してください。")
+        verdict.en.insert(0, f"Line {lineno}, `{text}`, computes a value but keeps it nowhere: assign it to {name}.")
     return verdict
 
 
@@ -236,6 +247,17 @@ def judge_functions(made, hints=True):
     return verdicts
 
 
+OVERFLOW = {  # why a function returns nan at +-1000, and what to do: the handout shows both functions' equations
+    "softmax": ["exp が inf にオーバーフローするか、どれも 0 にアンダーフローして 0 / 0 になっています。",
+                "exp をとる前に、reduce_axis の方向に (列ごとに) 最大値を引いてください。分子と分母で打ち消し合うので"
+                "値は変わらず、オーバーフローもアンダーフローもしません。"],
+    "sigmoid": ["exp が inf にオーバーフローし、inf / inf が nan になっています。学習中に U が大きくなると、"
+                "ネットワークでも同じことが起きます。",
+                "上の式のとおり 1 / (1 + exp(−U)) と書けば、exp(−U) が inf になっても 1 / inf = 0 で、nan に"
+                "なりません。"],
+}
+
+
 def _probe_call(name, kwargs):
     """How a probe called the function, for a learner who never made that call."""
     if kwargs.get("reduce_axis") == 1:
@@ -281,13 +303,9 @@ def _judge_function(name, results, probes):
             return Verdict("wrong", [f"{name} が数値の配列を返していません。"], [f"{name} does not return numbers."],
                            mistake="not numbers")
         if r.get("big") and not np.all(np.isfinite(got)):
-            return Verdict("wrong", [f"{name} が大きな入力 (U の要素が ±1000) で nan か inf を返します。"
-                                     "exp がオーバーフローしています。",
-                                     "exp をとる前に、reduce_axis の方向の最大値を引いてください。分子と分母で打ち消し"
-                                     "合うので値は変わらず、オーバーフローしません。" if name == "softmax" else
-                                     "exp(-U) が大きくなりすぎないように、上の式と同じ値になる別の書き方を"
-                                     "考えてください。"],
-                           [f"{name} returns nan or inf for large inputs (entries of U at ±1000): exp overflows."],
+            return Verdict("wrong", [f"{name} が大きな入力 (U の要素が ±1000) で nan か inf を返します。",
+                                     *OVERFLOW[name]], [f"{name} returns nan or inf for large inputs (entries of U at "
+                                                        "±1000): exp overflows to inf, or every exp underflows to 0."],
                            mistake="overflows to nan")
         if got.shape != want.shape:
             scalar = want.shape == () and got.ndim >= 1

@@ -35,9 +35,13 @@ def render(column, v):
         at = f" ({v['lineno']}行目) " if v.get("lineno") else ""
         ja = [f"{label}{at}がまだ埋まっていません。", *v["ja"][1:]]
     else:
-        line = " / ".join(part.strip() for part in v.get("line", "").split("\n") if part.strip())
-        where = f" ({v['lineno']}行目 `{line}`)" if v.get("lineno") else ""
-        ja = [f"{label}{STATES[v['status']]}{where}。", *v["ja"]]
+        lines = [part.strip() for part in v.get("line", "").split("\n") if part.strip()]
+        if v.get("lineno") and len(lines) > 1:  # a blank written over several lines: each on its own
+            last = v["lineno"] + v["line"].count("\n")
+            ja = [f"{label}{STATES[v['status']]} ({v['lineno']}〜{last}行目)。", *(f"    {x}" for x in lines), *v["ja"]]
+        else:
+            where = f" ({v['lineno']}行目 `{lines[0] if lines else ''}`)" if v.get("lineno") else ""
+            ja = [f"{label}{STATES[v['status']]}{where}。", *v["ja"]]
     detail = f"({v['detail']})" if v.get("detail") else ""
     return ja, detail, list(v["en"])
 

@@ -14,8 +14,8 @@ import numpy as np
 
 # Sizes of the tiny check problem and the notebook's sizes they stand for: input pixels d, hidden units h,
 # classes k, batch n.
-TINY = {"d": 7, "h": 5, "k": 10, "n": 6}
-NOTEBOOK = {"d": 784, "h": 256, "k": 10, "n": 100}
+TINY = {"d": 7, "h": 5, "k": 10, "n": 6, "t": 40}
+NOTEBOOK = {"d": 784, "h": 256, "k": 10, "n": 100, "t": 10000}  # t: the test set, for the test-set cell
 ETA = 0.1  # the tiny problem's learning rate
 
 
@@ -24,7 +24,8 @@ def rel_error(a, b):
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.size == 0:
         return 0.0
-    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+    with np.errstate(all="ignore"):  # inf or nan in a learner's value: nan here, and never a warning they see
+        return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
 
 
 def sigmoid(u):
@@ -133,16 +134,17 @@ def function_probes():
     D = np.eye(k)[:, U.argmax(axis=0)]  # the right class the likeliest (0.3 to 0.99): a learner's log(Y + 1e-5) passes
     Y = softmax(U)
     L = -np.sum(D * np.log(np.clip(Y, 1e-8, 1 - 1e-8)))
-    u = np.concatenate([np.linspace(-30, 30, 61), [-1000.0, 1000.0]])
+    u = np.linspace(-30, 30, k * n).reshape(k, n)  # a (10, 6) batch: a .T too many changes the shape
     big = np.array([[1000.0, -1000.0, 0.0], [0.0, 1000.0, 0.0], [-1000.0, 0.0, 1.0]])
     return {
         "softmax": [((U,), {}, {"U": U, "axis": 0}, softmax(U)),
                     ((U.T,), {"reduce_axis": 1}, {"U": U.T, "axis": 1}, softmax(U.T, axis=1)),
                     ((big,), {}, {"U": big, "axis": 0, "big": True}, softmax(big))],
         "softmax_cross_entropy": [((D, Y), {}, {"L": L, "n": n, "k": k}, np.asarray(L))],
-        "sigmoid": [((u,), {}, {"U": u, "big": True}, sigmoid(u))],
+        # first the values the network meets, then +-1000: a line's mistake is named before its overflow
+        "sigmoid": [((u,), {}, {"U": u}, sigmoid(u)), ((big,), {}, {"U": big, "big": True}, sigmoid(big))],
         # sigma'(u) written with exp(-u) may overflow at u = -1000; the notebook's inputs stay far below
-        "dsigmoid_du": [((u[:-2],), {}, {"U": u[:-2]}, dsigmoid(u[:-2]))],
+        "dsigmoid_du": [((u,), {}, {"U": u}, dsigmoid(u))],
     }
 
 
@@ -150,9 +152,10 @@ def test_cell_values():
     """The test cell's inputs on the tiny network, and its right values: one prediction function for every set."""
     params, _, _ = tiny_problem()
     rng = np.random.default_rng(2)
-    m = 40
+    m = TINY["t"]
     sets = {name: rng.random((m, TINY["d"])) for name in ("X_train", "X_valid", "X_test")}
     labels = {name: rng.integers(0, TINY["k"], m) for name in ("y_train", "y_valid", "y_test")}
+    one_hot = {"Y_" + name[2:]: np.eye(TINY["k"])[y] for name, y in labels.items()}  # Y_test ..., as the notebook
 
     def inference(X):
         return reference_forward(params, np.asarray(X).T)["Z_3"].T
@@ -163,8 +166,9 @@ def test_cell_values():
     Y_hat = inference(sets["X_test"])
     r = {"Y_hat": Y_hat, "valid_Y_hat": inference(sets["X_valid"]), "train_Y_hat": inference(sets["X_train"]),
          "testacc": np.asarray(accuracy(labels["y_test"], Y_hat.argmax(axis=1))),
-         "valid_acc": np.asarray(accuracy(labels["y_valid"], Y_hat.argmax(axis=1)))}
-    return {"np": np, "inference": inference, "calculate_accuracy": accuracy, **sets, **labels}, r
+         "valid_acc": np.asarray(accuracy(labels["y_valid"], Y_hat.argmax(axis=1))),
+         "one_hot_acc": np.asarray(accuracy(one_hot["Y_test"], Y_hat))}
+    return {"np": np, "inference": inference, "calculate_accuracy": accuracy, **sets, **labels, **one_hot}, r
 
 
 def accuracy_of_weights(weights, X_test, y_test):

@@ -11,6 +11,7 @@ No IPython, no module-level setting: a time limit per line is an argument.
 """
 
 import ast
+import copy
 import re
 import signal
 import textwrap
@@ -139,6 +140,40 @@ def _broken_line(number):
     raise _Broken(number)
 
 
+# A learner may write a notebook size as a number (np.ones((100, 1)), .reshape(256, 1)): on the tiny problem, a
+# number of a shape is read as the tiny problem's size, so a right line with a literal size passes.
+SIZES = {reference.NOTEBOOK[key]: reference.TINY[key] for key in "dhnt"}
+_SHAPED = {"reshape", "ones", "zeros", "empty", "full", "broadcast_to", "resize"}
+
+
+def _tiny_size(node):
+    if isinstance(node, ast.Constant) and type(node.value) is int and node.value in SIZES:
+        return ast.copy_location(ast.Constant(SIZES[node.value]), node)
+    if isinstance(node, ast.Tuple | ast.List):
+        node.elts = [_tiny_size(element) for element in node.elts]
+    return node
+
+
+class _TinySizes(ast.NodeTransformer):
+    """The numbers in the shapes a statement gives (reshape, np.ones ...) turned into the tiny problem's sizes."""
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        func = node.func
+        if (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in _SHAPED:
+            node.args = [_tiny_size(arg) for arg in node.args]
+            for keyword in node.keywords:
+                if keyword.arg in ("shape", "newshape"):
+                    keyword.value = _tiny_size(keyword.value)
+        return node
+
+
+def _compile(statement, tiny=False):
+    if tiny:
+        statement = _TinySizes().visit(copy.deepcopy(statement))
+    return compile(ast.Module([statement], type_ignores=[]), "<your line>", "exec")
+
+
 def _read(statement):
     return {node.id for node in ast.walk(statement) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
 
@@ -182,9 +217,13 @@ def run_lines(source, rows, ns, right, shapes_ns=None, seconds=None, first_line=
         targets = [name for name in assigned if name in rows and name not in made]
         ends = [name for name in pending if name not in assigned and (targets or name in _read(statement))]
         flush(ends)
-        code = compile(ast.Module([statement], type_ignores=[]), "<your line>", "exec")
+        if isinstance(statement, ast.Expr) and not isinstance(statement.value, ast.Call | ast.Constant):
+            for name in sorted(_read(statement) & set(made)):  # a row computed on, but the result never kept
+                made[name].setdefault("unassigned", [statement.lineno + first_line - 1, statement_text(
+                    source_lines, statement.lineno, statement.end_lineno)])
+        code = _compile(statement)
         number, end = statement.lineno, statement.end_lineno
-        raised = _exec(code, ns, seconds)
+        raised = _exec(_compile(statement, tiny=True), ns, seconds)
         if isinstance(raised, _Broken):
             raised = SyntaxError(broken[number])
         in_notebook = _exec(code, shapes_ns, seconds) if shapes_ns is not None else None

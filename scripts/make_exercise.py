@@ -162,12 +162,15 @@ STUDENT_README = """# {name}: 勾配法と誤差逆伝搬法 (NICO2AI 第5回 �
 2. 上のセルから順に実行してください (Shift+Enter)。最初のコードのセルが、ノートブックが使うファイル
    (`utils.py` など) をこのリポジトリからダウンロードし、MNIST も最初の1回だけダウンロードします。
 3. `### CODE HERE ###` と記載されている部分にコードを埋めていきます。空欄のブロックのあとには答え合わせの
-   セルがあり、間違っている行と、よくある間違いを教えてくれます。学習のセルは、1エポック目を始める前に自分の
-   14行を確かめます。答えそのものは表示しません。
+   セルがあり、間違っている行と、考えられる原因を教えてくれます。学習のセルは、1エポック目を始める前に、
+   あなたが書いた14行を確かめます。答えそのものは表示しません。{hints_ja}
 4. 最後まで実行したら、「ファイル」→「ダウンロード」→「.ipynb をダウンロード」で保存し、先生の指示に従って
    提出してください。
 
 自分のパソコンで使うときは、`pip install -r requirements.txt` のあと、Jupyter で `{handout}` を開いてください。
+
+ノートブックのほかの `.py` ファイルと `mistake_values.json` は、ノートブックが使う補助のファイル
+(答え合わせ、データの読み込み、グラフ) です。開く必要はありません。答えは入っていません。
 
 ## English
 
@@ -176,11 +179,19 @@ STUDENT_README = """# {name}: 勾配法と誤差逆伝搬法 (NICO2AI 第5回 �
 2. Run the cells from the top (Shift+Enter). The first code cell downloads the helper files from this repository;
    MNIST is downloaded once.
 3. Fill in each `### CODE HERE ###`. After each block of blanks a check names a wrong line and the likely mistake;
-   the training cell checks its 14 lines before the first epoch. No check prints the answer.
+   the training cell checks its 14 lines before the first epoch. No check prints the answer.{hints_en}
 4. When it runs to the end, save it with File → Download → Download .ipynb and hand it in as your teacher says.
 
 On your own computer: `pip install -r requirements.txt`, then open `{handout}` in Jupyter.
+
+The other `.py` files and `mistake_values.json` are the notebook's helpers (the checks, the data loader, the plots):
+there is no need to open them, and no answer is in them.
 """
+HINTS_NOTE = {True: ("\n   デルタと勾配の式は、折りたたんだ「ヒント」の中にあります。自分で導いてから開いてください。",
+                     "\n   The deltas' and gradients' equations are in a collapsed hint: derive them before you open "
+                     "it."),
+              False: ("\n   この配布版にはヒントがありません。デルタと勾配の式は、連鎖律で自分で導きます。",
+                      "\n   This handout has no hints: derive the deltas and gradients with the chain rule.")}
 
 
 def release(folder, repository, hints=True):
@@ -203,8 +214,10 @@ def release(folder, repository, hints=True):
         (staging / handout.HANDOUT).write_text(render(nb), encoding="utf-8")
         for name in (*handout.HELPERS, "requirements.txt"):
             shutil.copy(ROOT / name, staging / name)
+        hints_ja, hints_en = HINTS_NOTE[hints]
         (staging / "README.md").write_text(STUDENT_README.format(name=repository.split("/")[1], repository=repository,
-                                                                 handout=handout.HANDOUT), encoding="utf-8")
+                                                                 handout=handout.HANDOUT, hints_ja=hints_ja,
+                                                                 hints_en=hints_en), encoding="utf-8")
         (staging / ".gitignore").write_text("__pycache__/\n.ipynb_checkpoints/\n*.npz\n", encoding="utf-8")
         staging.chmod(0o755)
         if folder.exists():

@@ -28,8 +28,10 @@ FORMULAS = {
         "U (1 - U) for sigma'": lambda r: (r["old_W_3"].T @ r["Delta_3"]) * r["U_2"] * (1 - r["U_2"]),
         "sigma(U) (1 - U) for sigma'": lambda r: (r["old_W_3"].T @ r["Delta_3"]) * reference.sigmoid(r["U_2"])
         * (1 - r["U_2"]),
+        "only 1 - sigma": lambda r: (r["old_W_3"].T @ r["Delta_3"]) * (1 - reference.sigmoid(r["U_2"])),
     },
-    "Delta_3": {"sigma' on the output": lambda r: (r["Z_3"] - r["D"]) * reference.dsigmoid(r["U_3"])},
+    "Delta_3": {"sigma' on the output": lambda r: (r["Z_3"] - r["D"]) * reference.dsigmoid(r["U_3"]),
+                "Y (1 - Y) again": lambda r: (r["Z_3"] - r["D"]) * r["Z_3"] * (1 - r["Z_3"])},
     "dLdW_3": {"U_2 for Z_2": lambda r: r["Delta_3"] @ r["U_2"].T},
     "dLdW_2": {"before sigma'": lambda r: (r["old_W_3"].T @ r["Delta_3"]) @ r["X"].T},
 }

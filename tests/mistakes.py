@@ -27,6 +27,10 @@ def _training(original, written, blank, hint, ja="", not_ja=""):
     return Line("train", original, written, f"training.{blank}", hint, ja, not_ja)
 
 
+CROSS_ENTROPY = "  Y = np.clip(Y, epsilon, 1-epsilon)\n  return -np.sum(D * np.log(Y))"
+SIGMOID_RETURN = "return 0.5 * (1 + np.tanh(0.5 * U))"
+DSIGMOID_RETURN = "return sigmoid(U) * (1 - sigmoid(U))"
+DELTA_2 = "Delta_2 = (W_3.T @ Delta_3) * dsigmoid_du(U_2)"
 SOFTMAX_RETURN = ("  return (np.exp(U - U.max(axis=reduce_axis).reshape(shp))\n"
                   "          / np.exp(U - U.max(axis=reduce_axis).reshape(shp)).sum(axis=reduce_axis).reshape(shp))")
 
@@ -68,7 +72,7 @@ WRONG = {
     "dLdW_2 transposed": _training("dLdW_2 = Delta_2 @ X.T", "dLdW_2 = np.dot(X, Delta_2.T)", "dLdW_2",
                                    "transposed"),
     "dLdb_2 unsummed": _training("dLdb_2 = Delta_2.sum(axis=1, keepdims=True)", "dLdb_2 = Delta_2[:, :1]",
-                                 "dLdb_2", "right shape but a wrong value", "各データの Delta_2 がすべて効きます",
+                                 "dLdb_2", "right shape but a wrong value", "どれも ∂L/∂b_2 に入ります",
                                  "Δ_2 X"),
     # a right shape with a wrong value: the known mistake named, or else one step of the chain rule for that blank
     "Delta_3 as dL/dY": _training("Delta_3 = Y - D", "Delta_3 = -D / Y", "Delta_3", "that is dL/dY", "∂L/∂Y",
@@ -87,10 +91,26 @@ WRONG = {
     "dLdb_2 sign": _training("dLdb_2 = Delta_2.sum(axis=1, keepdims=True)",
                              "dLdb_2 = -Delta_2.sum(axis=1, keepdims=True)", "dLdb_2", "sign", "符号が逆"),
     "dLdW_2 doubled": _training("dLdW_2 = Delta_2 @ X.T", "dLdW_2 = Delta_2 @ X.T * 2", "dLdW_2",
-                                         "right shape but a wrong value", "形 (256, 784) になる組み合わせ"),
+                                         "right shape but a wrong value", "データについて足したもの"),
     "W_2 eta twice": _training("W_2 = W_2 - eta * dLdW_2", "W_2 = W_2 - eta * eta * dLdW_2", "W_2",
                                "eta is applied twice", "2回掛けて"),
     "b_3 without eta": _training("b_3 = b_3 - eta * dLdb_3", "b_3 = b_3 - dLdb_3", "b_3", "eta is missing"),
+    "* for the matrix product": _training("U_2 = W_2 @ X + b_2", "U_2 = W_2 * X + b_2", "U_2",
+                                          "multiplies element by element", "`*` は要素ごとの積"),
+    "Delta_3 with Y (1 - Y) again": _training("Delta_3 = Y - D", "Delta_3 = (Y - D) * Y * (1 - Y)", "Delta_3",
+                                              "multiplied in once more", "よけいに掛けて", "Y - D"),
+    "W_3 without the old W_3": _training("W_3 = W_3 - eta * dLdW_3", "W_3 = -eta * dLdW_3", "W_3",
+                                         "old W_3 is left out", "更新前の W_3"),
+    "W_2 updated twice": _training("W_2 = W_2 - eta * dLdW_2", "W_2 = W_2 - eta * dLdW_2\n    W_2 = W_2 - eta * dLdW_2",
+                                   "W_2", "update is made twice", "更新を2回"),
+    "eta inside dLdW_2": _training("dLdW_2 = Delta_2 @ X.T", "dLdW_2 = Delta_2 @ X.T * eta", "dLdW_2",
+                                   "multiplied by eta", "更新する行だけ"),
+    "tanh for the hidden sigmoid": _training("Z_2 = sigmoid(U_2)", "Z_2 = np.tanh(U_2)", "Z_2", "tanh: this layer"),
+    "only 1 - sigma(U_2)": _training("* dsigmoid_du(U_2)", "* (1 - Z_2)", "Delta_2", "only one factor",
+                                     "両方の因子"),
+    "sigma' computed but not kept": _training("Delta_2 = (W_3.T @ Delta_3) * dsigmoid_du(U_2)",
+                                              "Delta_2 = W_3.T @ Delta_3\n    Delta_2 * dsigmoid_du(U_2)", "Delta_2",
+                                              "keeps it nowhere", "どこにも代入していません"),
     "W_3 half a step": _training("W_3 = W_3 - eta * dLdW_3", "W_3 = W_3 - 0.5 * eta * dLdW_3", "W_3",
                                  "right shape but a wrong value", "上の説明にある式と見比べて"),
     "dLdb_2 mean": _training("dLdb_2 = Delta_2.sum(axis=1, keepdims=True)",
@@ -111,16 +131,16 @@ WRONG = {
                                        "dLdb_2 = Delta_2.sum(axis=0, keepdims=True)", "dLdb_2", "wrong axis",
                                        "足す方向"),
     "b_2 step with Delta_2": _training("b_2 = b_2 - eta * dLdb_2", "b_2 = b_2 - eta * Delta_2", "b_2",
-                                       "bias's gradient computed just above", "Delta_2 (256, 100) を使うと",
+                                       "bias's gradient computed just above", "Delta_2 は形 (256, 100)",
                                        "足していません"),
     "dLdW_2 from Z_2": _training("dLdW_2 = Delta_2 @ X.T", "dLdW_2 = Delta_2 @ Z_2.T", "dLdW_2", "Z_2 (256, 100)",
                                  "Z_2 (256, 100) を使うと"),
     "dLdW_3 from X": _training("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = Delta_3 @ X.T", "dLdW_3", "X (784, 100)",
                                "X (784, 100) を使うと"),
     "b_3 step with dLdW_3": _training("b_3 = b_3 - eta * dLdb_3", "b_3 = b_3 - eta * dLdW_3", "b_3",
-                                      "weight's gradient", "dLdW_3 は重みの勾配"),
+                                      "weight's gradient", "dLdW_3 は形 (10, 256) の重みの勾配"),
     "b_2 step with dLdW_2": _training("b_2 = b_2 - eta * dLdb_2", "b_2 = b_2 - eta * dLdW_2", "b_2",
-                                      "weight's gradient", "dLdW_2 は重みの勾配"),
+                                      "weight's gradient", "dLdW_2 は形 (256, 784) の重みの勾配"),
     "W_3 step with dLdb_3": _training("W_3 = W_3 - eta * dLdW_3", "W_3 = W_3 - eta * dLdb_3", "W_3",
                                       "bias's gradient", "バイアスの勾配"),
     "dLdW_3 factors swapped": _training("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = Z_2.T @ Delta_3", "dLdW_3",
@@ -188,6 +208,15 @@ WRONG = {
     "sigma' as sigma(U) (1 - U) (function)": Line("functions", "return sigmoid(U) * (1 - sigmoid(U))",
                                                   "return sigmoid(U) * (1 - U)", "dsigmoid_du", "second factor",
                                                   "2つ目の因子"),
+    "sigmoid without brackets": Line("functions", SIGMOID_RETURN, "return 1 / 1 + np.exp(-U)", "sigmoid",
+                                     "brackets are missing", "かっこが抜けています", "exp(-U) が大きく"),
+    "sigmoid as exp(U) / (1 + exp(U))": Line("functions", SIGMOID_RETURN, "return np.exp(U) / (1 + np.exp(U))",
+                                             "sigmoid", "nan or inf for large inputs", "inf / inf が nan",
+                                             "exp(-U) が大きく"),
+    "sigma (1 + sigma)": Line("functions", DSIGMOID_RETURN, "return sigmoid(U) * (1 + sigmoid(U))", "dsigmoid_du",
+                              "the second factor is 1 - sigma(U)"),
+    "sigma' with a .T": Line("functions", DSIGMOID_RETURN, "return sigmoid(U) * (1 - sigmoid(U)).T", "dsigmoid_du",
+                             "raised ValueError"),
     "return left empty": Line("functions", "return sigmoid(U) * (1 - sigmoid(U))", "return", "dsigmoid_du",
                               "returns nothing"),
     # inference
@@ -209,6 +238,8 @@ WRONG = {
                               "testacc", "y_valid"),
     "validation images": Line("test-predict", "Y_hat = inference(X_test)", "Y_hat = inference(X_valid)", "Y_hat",
                               "X_test"),
+    "one-hot labels": Line("test-predict", "calculate_accuracy(y_test, y_hat)", "calculate_accuracy(Y_test, Y_hat)",
+                           "testacc", "one-hot Y_test", "y_test"),
     "accuracy in percent": Line("test-predict", "calculate_accuracy(y_test, y_hat)",
                                 "calculate_accuracy(y_test, y_hat) * 100", "testacc", "times 100"),
 }
@@ -218,7 +249,8 @@ WRONG = {
 RAISES = {"dLdW_3 factors swapped", "X untransposed in dLdW_2", "Z_2 untransposed in dLdW_3", "U_3 from X",
           "W_3 left untransposed", "W_2 step transposed", "X transposed twice", "Delta_3 untransposed in dLdW_3",
           "product in the wrong order", "a typo", "derivative at U_3", "not Python", "softmax without reshape(shp)",
-          "inference: U_3 crashes", "inference: X transposed twice", "inference: U_3 from X"}
+          "inference: U_3 crashes", "inference: X transposed twice", "inference: U_3 from X",
+          "* for the matrix product", "sigma' with a .T"}
 EMPTY = {"return left empty"}
 
 
@@ -227,10 +259,6 @@ def status(name):
     return "error" if name in RAISES else "empty" if name in EMPTY else "wrong"
 
 
-CROSS_ENTROPY = "  Y = np.clip(Y, epsilon, 1-epsilon)\n  return -np.sum(D * np.log(Y))"
-SIGMOID_RETURN = "return 0.5 * (1 + np.tanh(0.5 * U))"
-DSIGMOID_RETURN = "return sigmoid(U) * (1 - sigmoid(U))"
-DELTA_2 = "Delta_2 = (W_3.T @ Delta_3) * dsigmoid_du(U_2)"
 
 
 def _right(cell, original, *written):
@@ -312,6 +340,15 @@ _RIGHT = [
             "W_2 = -eta * dLdW_2 + W_2"),
     *_right("train", "b_2 = b_2 - eta * dLdb_2", "b_2 = b_2 - dLdb_2 * eta", "b_2 -= eta * dLdb_2",
             "b_2 = b_2 - (eta * dLdb_2)"),
+    *_right("train", "dLdb_3 = Delta_3.sum(axis=1, keepdims=True)", "dLdb_3 = Delta_3 @ np.ones((100, 1))",
+            "dLdb_3 = Delta_3 @ np.ones((batch_size, 1))"),
+    *_right("train", "dLdb_2 = Delta_2.sum(axis=1, keepdims=True)", "dLdb_2 = Delta_2.sum(axis=1).reshape(256, 1)"),
+    *_right("train", "dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = np.einsum('kn,hn->kh', Delta_3, Z_2)"),
+    *_right("train", "Delta_3 = Y - D", "Delta_3 = Y - D.reshape(nb_classes, batch_size)"),
+    *_right("functions", DSIGMOID_RETURN, "return 0.25 / np.cosh(U / 2) ** 2"),
+    *_right("inference", "U_2 = W_2 @ X + b_2", "U_2 = W_2 @ X + b_2.reshape(256, 1)"),
+    *_right("test-predict", "Y_hat = inference(X_test)", "Y_hat = inference(X_test.reshape(-1, 784))",
+            "Y_hat = inference(X_test.reshape(10000, 784))"),
     *_right("test-predict", "Y_hat = inference(X_test)", "Y_hat = inference(X=X_test)",
             "Y_hat = inference(np.asarray(X_test))", "Y_hat = inference(X_test[:])"),
     *_right("test-predict", "calculate_accuracy(y_test, y_hat)", "calculate_accuracy(y_hat, y_test)",

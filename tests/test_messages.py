@@ -17,9 +17,9 @@ def test_the_headline_names_the_cell_the_blank_and_the_line():
     assert messages.render("testacc", verdict())[0][0].startswith("テストデータのセルの testacc の行")
 
 
-def test_a_block_of_two_lines_is_shown_on_one_line():
-    ja, _, _ = messages.render("training.Delta_2", verdict(line="Delta_2 = W_3.T @ Delta_3\nDelta_2 *= Z_2"))
-    assert "`Delta_2 = W_3.T @ Delta_3 / Delta_2 *= Z_2`" in ja[0]
+def test_a_blank_written_over_two_lines_shows_each_line_on_its_own():
+    ja, _, _ = messages.render("training.Delta_2", verdict(line="Delta_2 = W_3.T @ Delta_3\nDelta_2 *= Z_2", lineno=36))
+    assert ja[0].endswith("(36〜37行目)。") and ja[1:3] == ["    Delta_2 = W_3.T @ Delta_3", "    Delta_2 *= Z_2"]
 
 
 def test_pythons_words_come_after_the_japanese_paragraph_and_before_the_english():
