@@ -30,9 +30,8 @@ import json as _json
 _spread = {}
 def _label(config):
   return ', '.join('{}={}'.format(k, v) for k, v in sorted(config.items()) if BASELINE.get(k, None) != v)
-for _key in results:
-  _config = dict(_key)
-  _spread['experiment: ' + _label(_config)] = [results[_key][0][-1]] + [
+for _history, _, _config in results.values():
+  _spread['experiment: ' + _label(_config)] = [_history[-1]] + [
     train(*data, **_config, seed=s)[1][-1] for s in SEEDS]
 _spread['sklearn comparison: ours N(0, 1)'] = [history_10[-1]] + [
   train(*data, nb_epoch=10, seed=s)[1][-1] for s in SEEDS]

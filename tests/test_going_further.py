@@ -14,7 +14,7 @@ import utils
 from helpers import SAMPLE_DIR, notebook_cell, notebook_functions
 from reference import rel_error
 
-GOING_FURTHER_FUNCTIONS = ("gf-activations", "gf-gradients", "gf-train")
+GOING_FURTHER_FUNCTIONS = ("gf-activations", "gf-gradients", "gf-distort", "gf-train")
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +85,8 @@ def test_train_is_reproducible_and_learns(sample):
         {"activation": "relu", "init": "he", "eta": 0.001, "momentum": 0.9, "dropout": 0.2},
         {"activation": "relu", "init": "he", "eta": 0.001, "momentum": 0.9, "shift": 2, "lr_decay": 0.9},
         {"init": "xavier", "batch_size": 10},
+        {"activation": "relu", "init": "he", "eta": 0.001, "momentum": 0.9, "cosine": True,
+         "distortion": {"rotate": 6, "scale": 0.06, "shear": 0.08, "shift": 2, "alpha": 16, "sigma": 4}},
     ],
 )
 @pytest.mark.slow
@@ -111,3 +113,37 @@ def test_weight_images_scale_each_row_to_0_1(sample):
     exec(notebook_cell("weights-exercise").split("\n\nget_image_tile")[0], ns)
     W = np.array([[1.0, 3.0, 2.0], [-5.0, -5.0, 5.0]])
     np.testing.assert_allclose(ns["weight_images"](W), [[0.0, 1.0, 0.5], [0.0, 0.0, 1.0]])
+
+
+def test_distort_with_no_strength_is_the_identity_and_keeps_float32_in_0_1(sample):
+    ns = going_further(sample)
+    X = sample["X_train"][:50]
+    rng = np.random.default_rng(0)
+    same = ns["distort"](X, rng, rotate=0, scale=0, shear=0, shift=0, alpha=0, sigma=4)
+    assert same.dtype == np.float32 and np.array_equal(same, X)
+    moved = ns["distort"](X, rng)
+    assert moved.shape == X.shape and moved.dtype == np.float32
+    assert moved.min() >= 0 and moved.max() <= 1 and not np.array_equal(moved, X)
+    ink = np.abs(moved.sum(axis=1) / X.sum(axis=1) - 1)  # a mild distortion keeps most of the ink on the image
+    assert ink.max() < 0.3
+
+
+def test_distort_moves_a_digit_by_a_whole_pixel_exactly(sample):
+    ns = going_further(sample)
+    X = sample["X_train"][:5]
+
+    class OnePixelDown:
+        """A stand-in for the generator: the shift draws (shape (2, n, 1, 1)) are +1 row and 0 columns, the angle,
+        zoom and shear draws 0, and the elastic noise flat (0.5 everywhere, so no displacement once 0.5 is taken)."""
+
+        def uniform(self, low, high, size):
+            if size[0] == 2:
+                return np.stack([np.ones(size[1:]), np.zeros(size[1:])])
+            return np.zeros(size)
+
+        def random(self, size, dtype):
+            return np.full(size, 0.5, dtype=dtype)
+
+    moved = ns["distort"](X, OnePixelDown(), rotate=0, scale=0, shear=0, shift=1, alpha=16, sigma=4)
+    images, shifted = X.reshape(-1, 28, 28), moved.reshape(-1, 28, 28)
+    assert np.allclose(shifted[:, :-1], images[:, 1:], atol=1e-6)  # output row r reads input row r + 1
