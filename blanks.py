@@ -2,11 +2,12 @@
 
 ``BLANKS`` is the one registry: one entry per column of a class's ``grades.csv`` (``COLUMNS``), in the handout's
 order. A mistake is ``(wrong value from the reference values r, Japanese, English)``: the judge (``judge.py``)
-computes each wrong value and names the mistake whose value the learner's line made. ``SHAPE_FAMILIES`` reads a
+computes each wrong value and names the mistake whose value the learner's line made. ``diagnosis.py`` reads a
 wrong shape the other way round: from the shape a line made, the operand that is likely to blame.
 
 Messages name the cause and where to look; they never hand over the line. The deltas and gradients (``shown``
-False) are derived by the learner: their equations are only in the handout's collapsed hint, never in a message.
+False) are derived by the learner: their equations are never in a message (a handout with hints has them in a
+collapsed hint; the one without hints nowhere).
 To add a mistake: add it to its blank here, and a wrong line that makes it to ``tests/mistakes.py``.
 """
 
@@ -26,7 +27,7 @@ class Blank:
 
     ``shape``: letters of ``reference.NOTEBOOK`` ("hn" is (256, 100)); "" for a number or any shape.
     ``equation``: what the blank computes; for the deltas and gradients (``shown`` False) only what they are
-    (Δ_2 = ∂L/∂U_2): their equations are the learner's to derive, and live only in the solution and the handout's hint.
+    (Δ_2 = ∂L/∂U_2): their equations are the learner's to derive (the handout with hints has them in a hint).
     ``mistakes``: (wrong value from the reference values r, ja, en). For the training step and inference, r holds
     the right tensors (``r["U_2"]`` ...), the inputs (``r["X"]``, ``r["D"]``, ``r["eta"]``, ``r["n"]``) and the
     old parameters (``r["old_W_2"]`` ...); for a function, its probe's inputs (``r["U"]``, ``r["axis"]`` ...).

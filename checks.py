@@ -23,7 +23,7 @@ import judge
 import messages
 import runlines
 from blanks import BLANKS, FUNCTION_ROWS, INFERENCE_ROWS, TEST_ROWS, TRAINING_ROWS
-from handout import BLANK, STEP_END, STEP_START
+from handout import BLANK_LINE, STEP_END, STEP_START
 from reference import rel_error
 
 MARKS = {"ok": "○", "wrong": "✗", "empty": "空欄", "error": "エラー"}
@@ -163,9 +163,9 @@ def blank_message(lines, hints=True):
     for number, line in enumerate(lines, 1):
         defined = re.match(r"\s*def\s+(\w+)", line)
         function = defined.group(1) if defined else function
-        match = re.match(rf"^\s*(?:(\w+)\s*=|return)\s*{re.escape(BLANK)}", line)
+        match = BLANK_LINE.match(line)
         if match:
-            name = match.group(1)
+            name = match.group(2)
             blank = (BLANKS.get(f"training.{name}") or BLANKS.get(name)) if name else BLANKS.get(function or "")
             pointer_ja, pointer_en = judge.hint_pointer(blank, hints, empty=True) if blank else ("", "")
             label_ja = f"{name} の行" if name else f"{function} の return の行"

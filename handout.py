@@ -4,6 +4,7 @@ The notebooks, the answer checks, the exercise writer (``scripts/make_exercise.p
 these names from here; ``tests/test_handout.py`` checks that the notebooks agree with them.
 """
 
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent  # the project's folder: every module and script finds its files from here
@@ -16,6 +17,9 @@ HELPERS = ("utils.py", "progress.py", "mnist_data.py", "checks.py", "messages.py
            "diagnosis.py", "runlines.py", "reference.py", "handout.py", "mistake_values.json")
 
 BLANK = "### CODE HERE ###"  # what a blank holds, as in the course's handout
+# A line with a blank: its indentation, then the name it assigns or `return` (the one pattern the checks read).
+BLANK_LINE = re.compile(rf"^(\s*)(?:(\w+)\s*=|(return))\s*{re.escape(BLANK)}.*$", re.M)
+STATUSES = ("ok", "wrong", "empty", "error")  # what a blank's verdict can be
 NO_HINTS_LINE = "ANSWER_HINTS = False  # この配布版にはヒントがありません"  # the no-hints handout's imports cell
 
 # The course's comments around one SGD step in the training cell.

@@ -328,6 +328,9 @@ def _judge_function(name, results, probes):
                               "the axis is fixed at 0 instead of reduce_axis, for the max and the sum")
                 return Verdict("wrong", [f"よくある間違い: {ja}", *extra_ja],
                                [f"{name} is wrong. Likely mistake: {en}.", *extra_en], mistake=en)
+        if not np.all(np.isfinite(got)):
+            return Verdict("wrong", [f"{name} が nan か inf を返します。{NAN_CAUSES[0]}", *extra_ja],
+                           [f"{name} returns nan or inf. {NAN_CAUSES[1]}", *extra_en], mistake="nan or inf")
         return Verdict("wrong", ["形は合っていますが、値が違います。上の説明にある式と見比べてください。", *extra_ja],
                        [f"{name} is wrong: compare it with its equation above.", *extra_en],
                        mistake="another mistake", error=rel_error(got, want))

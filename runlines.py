@@ -22,11 +22,10 @@ import numpy as np
 
 import reference
 from blanks import FUNCTION_ROWS, INFERENCE_ROWS, STEP, TEST_ROWS, TRAINING_ROWS
-from handout import BLANK, STEP_END, STEP_START
+from handout import BLANK, BLANK_LINE, STEP_END, STEP_START
 
 EMPTY = "__checks_blank__"  # what a blank line assigns while it is judged: reported as empty
 MAX_VALUES = 100_000  # a value with more entries is recorded by its shape alone
-_BLANK_LINE = re.compile(rf"^(\s*)(?:(\w+)\s*=|(return))\s*{re.escape(BLANK)}.*$", re.M)
 
 
 class Empty:
@@ -96,7 +95,7 @@ def _error(e):
 
 def fill_blanks(source):
     """The source with each blank made a statement that assigns a marker (reported as 'empty')."""
-    return _BLANK_LINE.sub(lambda m: f"{m.group(1)}{m.group(2)} = {EMPTY}" if m.group(2)
+    return BLANK_LINE.sub(lambda m: f"{m.group(1)}{m.group(2)} = {EMPTY}" if m.group(2)
                            else f"{m.group(1)}return {EMPTY}", source)
 
 

@@ -46,3 +46,18 @@ def test_the_cells_and_markers_of_the_contract_are_in_both_notebooks():
     exercise = EXERCISE.read_text(encoding="utf-8")
     assert handout.BLANK in exercise and handout.STEP_START in exercise and handout.STEP_END in exercise
     assert handout.has_hints(exercise) and not handout.has_hints(handout.NO_HINTS_LINE)
+
+
+def test_every_verdict_has_one_of_the_contracts_statuses_and_every_renderer_knows_them_all():
+    import checks
+    import messages
+    from grading import report
+
+    assert set(checks.MARKS) == set(handout.STATUSES) and set(handout.STATUSES) <= set(report.STATUS_JA)
+    assert set(messages.STATES) == set(handout.STATUSES) - {"ok"}
+
+
+def test_the_one_blank_pattern_reads_a_name_or_a_return():
+    assert handout.BLANK_LINE.match("    Delta_2 = ### CODE HERE ###").group(2) == "Delta_2"
+    assert handout.BLANK_LINE.match("  return ### CODE HERE ###").group(3) == "return"
+    assert handout.BLANK_LINE.match("Delta_2 = W_3.T") is None
