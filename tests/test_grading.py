@@ -301,23 +301,28 @@ def test_a_zip_of_the_class_is_graded_the_same_and_left_alone(graded, tmp_path):
 
 def test_bad_requests_get_a_clear_error_and_write_nothing(tmp_path):
     (tmp_path / "class").mkdir()
+    # the request's own mistakes, whether or not this machine has bubblewrap
     with pytest.raises(core.GradingError, match=r"no \.ipynb file"):
-        core.grade_class(tmp_path / "class", tmp_path / "r1", mnist=SAMPLE_DIR / "mnist.npz")
+        core.grade_class(tmp_path / "class", tmp_path / "r1", mnist=SAMPLE_DIR / "mnist.npz", use_sandbox=False)
     with pytest.raises(core.GradingError, match=r"neither a folder nor a \.zip"):
-        core.grade_class(tmp_path / "missing", tmp_path / "r2", mnist=SAMPLE_DIR / "mnist.npz")
+        core.grade_class(tmp_path / "missing", tmp_path / "r2", mnist=SAMPLE_DIR / "mnist.npz", use_sandbox=False)
     nbformat.write(filled_handout(), tmp_path / "class" / "a.ipynb")
     with pytest.raises(core.GradingError, match="inside the class folder"):
-        core.grade_class(tmp_path / "class", tmp_path / "class" / "report", mnist=SAMPLE_DIR / "mnist.npz")
+        core.grade_class(tmp_path / "class", tmp_path / "class" / "report", mnist=SAMPLE_DIR / "mnist.npz",
+                         use_sandbox=False)
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "x").write_text("")
     with pytest.raises(core.GradingError, match="already exists and is not an empty folder"):
-        core.grade_class(tmp_path / "class", tmp_path / "full", mnist=SAMPLE_DIR / "mnist.npz")
+        core.grade_class(tmp_path / "class", tmp_path / "full", mnist=SAMPLE_DIR / "mnist.npz", use_sandbox=False)
     with pytest.raises(core.GradingError, match="already exists and is not an empty folder"):
-        core.grade_class(tmp_path / "class", tmp_path / "full" / "x", mnist=SAMPLE_DIR / "mnist.npz")
+        core.grade_class(tmp_path / "class", tmp_path / "full" / "x", mnist=SAMPLE_DIR / "mnist.npz",
+                         use_sandbox=False)
     with pytest.raises(core.GradingError, match="-j must be at least 1"):
-        core.grade_class(tmp_path / "class", tmp_path / "r3", jobs=0, mnist=SAMPLE_DIR / "mnist.npz")
+        core.grade_class(tmp_path / "class", tmp_path / "r3", jobs=0, mnist=SAMPLE_DIR / "mnist.npz",
+                         use_sandbox=False)
     with pytest.raises(core.GradingError, match=r"give --data the folder that holds mnist\.npz"):
-        core.grade_class(tmp_path / "class", tmp_path / "r4", mnist=tmp_path / "nowhere" / "mnist.npz")
+        core.grade_class(tmp_path / "class", tmp_path / "r4", mnist=tmp_path / "nowhere" / "mnist.npz",
+                         use_sandbox=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["class", "full"]
 
 
