@@ -134,8 +134,9 @@ def _variants(expr, name):
             node.id = original
     for node in list(ast.walk(expr)):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):  # `*` written for the matrix product
+            written = ast.unparse(node)  # the learner's own product: the fixed one would hand over a derived line
             node.op = ast.MatMult()
-            yield (ast.parse(ast.unparse(expr), mode="eval").body, ast.unparse(node), None, "star")
+            yield (ast.parse(ast.unparse(expr), mode="eval").body, written, None, "star")
             node.op = ast.Mult()
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
             node.left, node.right = node.right, node.left
@@ -164,8 +165,8 @@ CAUSES = {
               "{made_en}: check that {operand} is this layer's input.", "{operand}: the wrong layer's input"),
     "layer": ("{made_ja}{operand} を別の層の変数と取り違えていないか確かめてください。",
               "{made_en}: check that {operand} belongs to this layer.", "{operand}: another layer's tensor"),
-    "star": ("`*` は要素ごとの積です。行列の積は `@` (または np.dot) で書きます (`{operand}`)。",
-             "`*` multiplies element by element; the matrix product is `@` (or np.dot): `{operand}`.",
+    "star": ("`{operand}` の `*` は要素ごとの積です。行列の積は `@` (または np.dot) で書きます。",
+             "The `*` of `{operand}` multiplies element by element; the matrix product is `@` (or np.dot).",
              "* for the matrix product"),
     "order": ("掛ける順番が逆のようです (`{operand}`)。それぞれの形を見比べてください。",
               "The factors seem to be in the wrong order (`{operand}`): compare their shapes.",

@@ -105,11 +105,12 @@ def judge_row(name, made, right, hints=True, cell="training"):
                        [f"No line assigns {name}: was it deleted?"], mistake="line missing")
     verdict = _judge_made(name, blank, made, right, hints, cell)
     verdict.line, verdict.lineno = made["line"], made["lineno"]
-    if made.get("unassigned") and not verdict.ok:
+    if made.get("unassigned") and not verdict.ok:  # the real cause: what the learner wrote there is never kept
         lineno, text = made["unassigned"]
-        verdict.ja.insert(0, f"{lineno}行目の `{text}` は計算しただけで、結果をどこにも代入していません。"
-                             f"`{name} = ...` のように代入してください。")
-        verdict.en.insert(0, f"Line {lineno}, `{text}`, computes a value but keeps it nowhere: assign it to {name}.")
+        verdict.ja = [f"{lineno}行目の `{text}` は計算しただけで、結果をどこにも代入していません。"
+                      f"`{name} = ...` のように代入してください。{name} には、その前の行までの値が入ったままです。"]
+        verdict.en = [f"Line {lineno}, `{text}`, computes a value but keeps it nowhere: assign it to {name}."]
+        verdict.mistake = "a value computed but never assigned"
     return verdict
 
 

@@ -96,7 +96,10 @@ WRONG = {
                                "eta is applied twice", "2回掛けて"),
     "b_3 without eta": _training("b_3 = b_3 - eta * dLdb_3", "b_3 = b_3 - dLdb_3", "b_3", "eta is missing"),
     "* for the matrix product": _training("U_2 = W_2 @ X + b_2", "U_2 = W_2 * X + b_2", "U_2",
-                                          "multiplies element by element", "`*` は要素ごとの積"),
+                                          "multiplies element by element", "`*` は要素ごとの積", "W_2 @ X"),
+    "* for the matrix product in dLdW_3": _training("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = Delta_3 * Z_2.T", "dLdW_3",
+                                                    "multiplies element by element", "`*` は要素ごとの積",
+                                                    "Delta_3 @ Z_2.T"),
     "Delta_3 with Y (1 - Y) again": _training("Delta_3 = Y - D", "Delta_3 = (Y - D) * Y * (1 - Y)", "Delta_3",
                                               "multiplied in once more", "よけいに掛けて", "Y - D"),
     "W_3 without the old W_3": _training("W_3 = W_3 - eta * dLdW_3", "W_3 = -eta * dLdW_3", "W_3",
@@ -110,7 +113,7 @@ WRONG = {
                                      "両方の因子"),
     "sigma' computed but not kept": _training("Delta_2 = (W_3.T @ Delta_3) * dsigmoid_du(U_2)",
                                               "Delta_2 = W_3.T @ Delta_3\n    Delta_2 * dsigmoid_du(U_2)", "Delta_2",
-                                              "keeps it nowhere", "どこにも代入していません"),
+                                              "keeps it nowhere", "どこにも代入していません", "抜けています"),
     "W_3 half a step": _training("W_3 = W_3 - eta * dLdW_3", "W_3 = W_3 - 0.5 * eta * dLdW_3", "W_3",
                                  "right shape but a wrong value", "上の説明にある式と見比べて"),
     "dLdb_2 mean": _training("dLdb_2 = Delta_2.sum(axis=1, keepdims=True)",
@@ -253,7 +256,7 @@ RAISES = {"dLdW_3 factors swapped", "X untransposed in dLdW_2", "Z_2 untranspose
           "W_3 left untransposed", "W_2 step transposed", "X transposed twice", "Delta_3 untransposed in dLdW_3",
           "product in the wrong order", "a typo", "derivative at U_3", "not Python", "softmax without reshape(shp)",
           "inference: U_3 crashes", "inference: X transposed twice", "inference: U_3 from X",
-          "* for the matrix product", "sigma' with a .T"}
+          "* for the matrix product", "* for the matrix product in dLdW_3", "sigma' with a .T"}
 EMPTY = {"return left empty"}
 
 
