@@ -23,6 +23,8 @@ from runlines import decode
 # reach 1.7e-5 at most (log(Y + 1e-5)), float32 2.3e-8; the nearest wrong value is 0.2 away.
 TOLERANCE = 1e-3
 UPDATES = ("W_3", "b_3", "W_2", "b_2")  # judged by the step they take (new - old): "eta twice" is 0.9 away, not 0.009
+NAN_CAUSES = ("よくある原因は、0 の log、0 での割り算、大きな数の exp (オーバーフロー) です。",
+              "The usual causes: the log of 0, a division by 0, exp of a large number (an overflow).")
 
 
 @dataclass
@@ -83,11 +85,13 @@ def _error_pointer(kind, message, name, line, blank, hints, cell):
         return (["この行が時間内に終わりませんでした。"], ["This line did not finish in its time limit."])
     if kind == "ValueError" and ("matmul" in message or "broadcast" in message):
         ja, en, _ = diagnosis.diagnose(name, line, cell=cell)
-        if not any(text.startswith(("よくある間違い", "次のどれか")) for text in ja) and "matmul" in message:
+        if any(text.startswith(("よくある間違い", "次のどれか")) for text in ja):  # a cause was named
+            return ja, en
+        if "matmul" in message:
             ja.append("行列の積の形が合わず、計算できません。"
                       "上の説明にある形を手がかりに、掛ける順番と .T を確かめてください。")
             en.append("The shapes do not fit: check the order of the factors and the .T against the shapes above.")
-        elif not any(text.startswith(("よくある間違い", "次のどれか")) for text in ja):
+        else:
             ja.append("要素ごとの計算 (+、−、*、/ や代入) で、両側の形が合いません。"
                       "上の説明にある形と、それぞれの変数の形を見比べてください。")
             en.append("An element-wise step (+, -, *, / or an in-place update) meets two shapes that do not fit: "
@@ -168,10 +172,6 @@ def _judge_made(name, blank, made, right, hints, cell):
     return Verdict("wrong", [f"形は合っていますが、値が違います。{step_ja}"],
                    [f"{name} has the right shape but a wrong value. {step_en}"],
                    error=error, shape=shape, mistake="another mistake")
-
-
-NAN_CAUSES = ("よくある原因は、0 の log、0 での割り算、大きな数の exp (オーバーフロー) です。",
-              "The usual causes: the log of 0, a division by 0, exp of a large number (an overflow).")
 
 
 def chain_step(blank, hints=True):
@@ -317,8 +317,9 @@ def _judge_function(name, results, probes):
                             *(["Likely mistake: the sum stops at each example; L is one number for the batch."]
                               if scalar else []), *extra_en],
                            mistake="a sum per example" if scalar else "wrong shape")
-        if rel_error(got, want) < TOLERANCE:
-            largest = max(largest, rel_error(got, want))
+        error = rel_error(got, want)
+        if error < TOLERANCE:
+            largest = max(largest, error)
             continue
         for number, (wrong, ja, en) in enumerate(blank.mistakes):
             value = _wrong_value(wrong, r)
@@ -334,7 +335,7 @@ def _judge_function(name, results, probes):
                            [f"{name} returns nan or inf. {NAN_CAUSES[1]}", *extra_en], mistake="nan or inf")
         return Verdict("wrong", ["形は合っていますが、値が違います。上の説明にある式と見比べてください。", *extra_ja],
                        [f"{name} is wrong: compare it with its equation above.", *extra_en],
-                       mistake="another mistake", error=rel_error(got, want))
+                       mistake="another mistake", error=error)
     return Verdict("ok", error=largest)
 
 

@@ -9,9 +9,8 @@ those out as plain text; the report escapes the same lines for HTML.
 
 from blanks import MISSING
 
-# Where a column's line lives, as the headline says it: (Japanese, English).
-CELLS = {"training": ("学習のセル", "the training cell"), "inference": ("inference ", "inference"),
-         "functions": ("関数のセル", "the functions' cell"), "test": ("テストデータのセル", "the test-set cell")}
+# Where a column's line lives, as the Japanese headline says it (the English paragraph is the verdict's own).
+CELLS = {"training": "学習のセル", "inference": "inference ", "functions": "関数のセル", "test": "テストデータのセル"}
 STATES = {"wrong": "が間違っています", "error": "でエラーが出ました", "empty": "がまだ埋まっていません"}
 
 
@@ -25,7 +24,7 @@ def cell_of(column):
 def render(column, v):
     """(Japanese lines, Python's words or "", English lines) of the verdict v (a dict) on the blank ``column``."""
     name, cell = column.split(".")[-1], cell_of(column)
-    where_ja = CELLS[cell][0]
+    where_ja = CELLS[cell]
     label = f"{name} の return の行" if cell == "functions" else f"{where_ja}の {name} の行"
     if v["status"] == "ok":
         return ["正しいです。"], "", ["Right."]
