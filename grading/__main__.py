@@ -3,12 +3,15 @@
     python -m grading CLASS --out REPORT            # CLASS: a folder (searched to any depth) or a .zip of notebooks
     python -m grading CLASS --out REPORT --small    # a smaller split (10,000 / 2,000): the test accuracy sooner
     python -m grading CLASS --out REPORT --points points.csv   # blanks worth more than 1 point
+    python -m grading CLASS --out REPORT            # again: updates REPORT, grading only new and changed notebooks
+    python -m grading CLASS --out REPORT --fresh    # grades every notebook again
     python -m grading --gradescope autograder.zip   # the same grading as a Gradescope autograder
 
 The command line alone: the grading itself is ``grading/core.py``.
 """
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -28,6 +31,8 @@ def main(argv=None):
     parser.add_argument("--small", action="store_true", help="train on 10,000 digits instead of the course's 50,000")
     parser.add_argument("--data", type=Path, metavar="FOLDER", help="a folder with mnist.npz (default: the cache)")
     parser.add_argument("--points", type=Path, metavar="CSV", help="a CSV column,points: blanks worth more than 1")
+    parser.add_argument("--fresh", action="store_true",
+                        help="grade every notebook again (by default an earlier REPORT keeps its unchanged rows)")
     parser.add_argument("--no-sandbox", action="store_true",
                         help="run students' code without bubblewrap, with your rights (recorded in the report)")
     args = parser.parse_args(argv)
@@ -41,10 +46,18 @@ def main(argv=None):
             return 0
         if not args.class_path or not args.out:
             parser.error("give CLASS and --out REPORT (or --gradescope ZIP)")
+        signal.signal(signal.SIGTERM, _interrupt)  # as Ctrl-C: the boxes end, the temporary folders go
         rows = core.grade_class(args.class_path, args.out, args.jobs, args.timeout, args.memory,
                                 core.SMALL if args.small else None, args.data / "mnist.npz" if args.data else None,
                                 points, use_sandbox=not args.no_sandbox,
-                                progress=lambda line: print(line, file=sys.stderr))
+                                progress=lambda line: print(line, file=sys.stderr), fresh=args.fresh)
+    except core.Interrupted as e:
+        print(f"grading: {e}", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("grading: 採点を止めました。同じコマンドをもう一度実行すると続きから採点します。 / Stopped; run the same "
+              "command again to go on.", file=sys.stderr)
+        return 130
     except (GradingError, ValueError, OSError) as e:
         print(f"grading: {e}", file=sys.stderr)
         return 2
@@ -53,6 +66,10 @@ def main(argv=None):
     print(f"{len(rows)} notebooks: {trained} trained to the end, {problems} with a problem (its column says what): "
           f"{Path(args.out) / 'grades.csv'}, {Path(args.out) / 'index.html'}")
     return 0
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

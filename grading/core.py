@@ -7,10 +7,12 @@ computes the test accuracy itself: no student code runs here. The report is writ
 """
 
 import concurrent.futures
+import errno
 import io
 import os
-import shutil
-import tempfile
+import re
+import socket
+import sys
 import threading
 import time
 from pathlib import Path
@@ -22,8 +24,8 @@ import handout
 import judge
 import reference
 from blanks import STEP
-from grading import report, sandbox
-from grading.submissions import GradingError, submissions
+from grading import report, sandbox, state
+from grading.submissions import GradingError, TooLarge, submissions
 
 ROOT = handout.ROOT
 SMALL = {"n_train": 10000, "n_valid": 2000}
@@ -69,7 +71,7 @@ def grade_one(data, handout_nb, test, box):
         text = data.decode("utf-8")
         nb = nbformat.reads(text, as_version=4)
     except Exception as e:
-        result["problem"] = report.problem("not_a_notebook", f": {type(e).__name__}: {str(e)[:200]}")
+        result["problem"] = report.problem("not_a_notebook", f": {type(e).__name__}")
         return result
     cells, where = handout.find_cells(nb)
     if not any(cells.values()):
@@ -90,12 +92,65 @@ def grade_one(data, handout_nb, test, box):
     except Exception as e:  # data the runner would never write: forged, or cut short
         result["problem"] = report.problem("record_unreadable", f" ({type(e).__name__})")
         return result
-    result["verdicts"] = {name: v.as_dict() for name, v in verdicts.items()}
-    _accuracy(result, ran, cells, verdicts, test)
+    result["verdicts"] = scrub({name: v.as_dict() for name, v in verdicts.items()})
+    _accuracy(result, ran, cells, verdicts, test, handout_nb)
     return result
 
 
-def _accuracy(result, ran, cells, verdicts, test):
+def _machine_words():
+    """What names the grading machine and could reach a page through a box's error words: the Python's paths, the
+    grader's folder, HOME, the host name."""
+    import sysconfig
+
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.executable, os.path.realpath(sys.executable),
+             sysconfig.get_paths()["purelib"], str(ROOT), os.path.expanduser("~")}
+    paths |= {os.path.realpath(p) for p in paths}
+    words = sorted((p for p in paths if p and len(p) > 1 and p != "/tmp"), key=len, reverse=True)
+    return words, socket.gethostname()
+
+
+def scrub(value):
+    """value (strings, lists, dicts) with every word naming the grading machine replaced by "…"."""
+    if isinstance(value, str):
+        words, host = _machine_words()
+        for word in words:
+            value = value.replace(word, "…")
+        if len(host) > 1 and host != sandbox.HOSTNAME:
+            value = re.sub(rf"(?<![\w.-]){re.escape(host)}(?![\w-])", "…", value)
+        return value
+    if isinstance(value, dict):
+        return {k: scrub(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub(v) for v in value]
+    return value
+
+
+def _raised(failed, cells, handout_nb):
+    """(cell id, the error's type, the learner's line where it raised) from the box's record of a failed cell.
+
+    Only the type (a Python name) is taken from the box's words; the line is read from the grader's own copy of the
+    learner's cells (or of the handout), at the line number the traceback named: nothing else the box says."""
+    ids = [cell.get("id") for cell in handout_nb.cells]
+    cell = str(failed[0]) if str(failed[0]) in ids else "?"
+    match = re.match(r"([A-Za-z_][\w.]{0,80})(?=:|$)", str(failed[1]))
+    kind = match.group(0) if match else "an error"
+    sources = {cell.get("id"): cell.source for cell in handout_nb.cells}
+    own = {cell_id: cells[key] for key, (cell_id, _) in handout.BLANK_CELLS.items() if cells.get(key)}
+    sources.update(own)
+    found = []
+    for frame in failed[2] if len(failed) > 2 and isinstance(failed[2], list) else []:
+        try:
+            cell_id, number = str(frame[0]), int(frame[1])
+        except (TypeError, ValueError, IndexError):
+            continue
+        lines = (sources.get(cell_id) or "").split("\n")
+        if 1 <= number <= len(lines) and lines[number - 1].strip():
+            found.append((cell_id in own, lines[number - 1].strip()[:200]))
+    line = max(reversed(found), key=lambda f: f[0])[1] if found else ""  # the innermost of the learner's own
+    return cell, kind, line
+
+
+def _accuracy(result, ran, cells, verdicts, test, handout_nb):
     unfinished = [name for name, v in verdicts.items() if v.status in ("empty", "error")]
     run = ran.get("run") or {}
     if cells["training"] is None:
@@ -107,9 +162,10 @@ def _accuracy(result, ran, cells, verdicts, test):
                                                   "detail": ran["problem"]["detail"] + "; test accuracy not measured"}
         return
     if run.get("stopped"):
-        kind, message = run["stopped"][0], str(run["stopped"][1])
+        match = re.match(r"[A-Za-z_]\w{0,80}", str(run["stopped"][0]))
+        kind = match.group(0) if match else "an error"
         code = {"CellTimeoutError": "time_limit", "DeadKernelError": "kernel_died"}.get(kind, "not_run")
-        result["problem"] = report.problem(code, f" ({kind}: {message[:150]}); test accuracy not measured")
+        result["problem"] = report.problem(code, f" ({kind}); test accuracy not measured")
         return
     weights = _weights(ran["weights"]) if ran.get("weights") else None
     if weights is not None:
@@ -117,36 +173,132 @@ def _accuracy(result, ran, cells, verdicts, test):
         return
     failed = run.get("failed")
     if failed:
-        cell, error = str(failed[0]), str(failed[1])
-        cap = next((name for key, name in CAPS.items() if key in error), None)
+        cell, kind, line = _raised(failed, cells, handout_nb)
+        cap = next((name for key, name in CAPS.items() if key in str(failed[1])), None)
         if unfinished and not cap:
             result["notes"].append("空欄か、エラーになる行が残っているため、学習を最後まで実行できませんでした。 / "
                                    "A blank left or a line that raises stopped the training.")
             code, reason = "not_trained", ": blanks left or lines that raise"
         else:
-            result["notes"].append(f"ノートブックを実行すると、セル {cell} でエラーが出ました: {error[:300]} / "
-                                   f"Running the notebook, cell {cell} raised {error[:300]}")
+            at = f": {line}" if line else ""
+            result["notes"].append(f"ノートブックを実行すると、セル {cell} の次の行で {kind} が出ました{at} / "
+                                   f"Running the notebook, cell {cell} raised {kind} at the line{at}")
             code = cap or "not_trained"
-            reason = f": cell {cell} raised {error[:120]}"
+            reason = f": cell {cell} raised {kind}"
         result["problem"] = result["problem"] or report.problem(code, f"{reason}; no test accuracy")
     else:
         result["problem"] = result["problem"] or report.problem("no_weights")
 
 
-def grade_class(class_path, out, jobs=2, timeout=300, memory_mb=3000, parameters=None, mnist=None, points=None,
-                use_sandbox=True, progress=print):
-    """Grade every notebook in class_path into the new folder out; returns the rows of grades.csv.
+class Interrupted(Exception):
+    """Ctrl-C (or SIGTERM) while grading: no new box started, the running ones ended, the temporary folders removed;
+    what was graded is kept beside REPORT, and the same command goes on from there."""
 
-    parameters: settings injected into each run (the course's split when None; SMALL is --small). points: {column:
-    points} (1 each when None). use_sandbox False grades without the box (the class page and CSV then say so)."""
-    out, class_path = Path(out).resolve(), Path(class_path).resolve()
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise GradingError(f"{out} already exists and is not an empty folder: give a new folder for the report")
-    if class_path.is_dir() and (out == class_path or class_path in out.parents):
+    def __init__(self, graded, total, work):
+        super().__init__(graded, total, work)
+        self.graded, self.total, self.work = graded, total, work
+
+    def __str__(self):
+        return (f"採点を止めました: {self.total} 件のうち {self.graded} 件を採点済みです "
+                f"({self.work} に残してあります)。同じコマンドをもう一度実行すると続きから採点します。 / "
+                f"Stopped: {self.graded} of {self.total} notebooks graded (kept in {self.work}); run the same command "
+                "again to go on.")
+
+
+def _entry_result(problem):
+    return {"problem": report.problem(*problem), "notes": [], "checks_changed": False, "test_accuracy": "",
+            "verdicts": {}}
+
+
+def _read(entry):
+    """(bytes, None) of a submission, or (None, the result that says why it cannot be read)."""
+    if entry.problem:
+        return None, _entry_result(entry.problem)
+    try:
+        return entry.read(), None
+    except TooLarge as e:
+        return None, _entry_result(("too_large", f": {e}") if "cap" in str(e) else ("odd_entry", ""))
+    except OSError as e:
+        code = "symlink" if e.errno == errno.ELOOP else "odd_entry"  # a link put there since the class was listed
+        return None, _entry_result((code, ""))
+
+
+def _grade_all(found, folder, run, settings, fresh, jobs, grade, progress):
+    """({name: result}, {name: key}) of every submission: kept from before when its key is known, else graded with
+    grade(bytes, slot) in a pool of jobs, each result kept in the work folder as it comes."""
+    previous = {} if fresh else folder.previous()
+    results, keys, todo = {}, {}, []
+    for entry in found:  # one notebook in memory at a time
+        data, result = _read(entry)
+        if result is not None:
+            results[entry.name] = result
+            continue
+        keys[entry.name] = state.key(data, settings)
+        if keys[entry.name] in previous:
+            results[entry.name] = previous[keys[entry.name]]
+        else:
+            todo.append(entry)
+    if len(todo) < len(found):
+        progress(f"{len(found) - len(todo)} of {len(found)} kept from before (unchanged), {len(todo)} to grade")
+    slots, lock, start = list(range(jobs)), threading.Lock(), time.monotonic()
+
+    def one(entry):
+        data, result = _read(entry)  # read again here: never the whole class in memory
+        if result is not None:
+            return None, result
+        with lock:
+            slot = slots.pop()
+        try:
+            result = grade(data, slot)
+        finally:
+            with lock:
+                slots.append(slot)
+        result_key = state.key(data, settings)
+        folder.keep(result_key, result)
+        return result_key, result
+
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
+    futures = {pool.submit(one, entry): entry.name for entry in todo}
+    done = 0
+    try:
+        for future in concurrent.futures.as_completed(futures):
+            name = futures[future]
+            keys[name], results[name] = future.result()
+            if keys[name] is None:
+                del keys[name]
+            done += 1
+            progress(f"{done}/{len(todo)} graded ({time.monotonic() - start:.0f} s): {name}")
+    except BaseException as e:
+        run.stop()  # no new box starts, the running ones end now
+        pool.shutdown(wait=True, cancel_futures=True)
+        if isinstance(e, KeyboardInterrupt):
+            raise Interrupted(len(found) - len(todo) + done, len(found), folder.work) from None
+        raise
+    pool.shutdown()
+    return results, keys
+
+
+def grading_files():
+    """The grader's own files: a change in any of them grades every notebook again."""
+    names = (*sandbox.PACKAGE, *sandbox.BOX_FILES, *handout.HELPERS, "mistake_values.json")
+    return [ROOT / name for name in dict.fromkeys(names) if (ROOT / name).is_file()]
+
+
+def grade_class(class_path, out, jobs=2, timeout=300, memory_mb=3000, parameters=None, mnist=None, points=None,
+                use_sandbox=True, progress=print, fresh=False):
+    """Grade every notebook in class_path into the folder out; returns the rows of grades.csv.
+
+    out: a new folder, or an earlier report of this grader, which is updated: a notebook whose bytes and grading
+    settings did not change keeps its result (``fresh`` grades all again); new and changed ones are graded; removed
+    ones drop out. parameters: settings injected into each run (the course's split when None; SMALL is --small).
+    points: {column: points} (1 each when None). use_sandbox False grades without the box (the class page and CSV
+    then say so). Ctrl-C raises Interrupted, within seconds, with what was graded kept for the next run."""
+    out, class_path = Path(out).absolute(), Path(class_path).resolve()
+    if class_path.is_dir() and (out.resolve() == class_path or class_path in out.resolve().parents):
         raise GradingError(f"the report must not go inside the class folder {class_path}: give a folder outside it")
-    if jobs < 1 or timeout <= 0 or memory_mb < 500:
-        raise GradingError(f"-j must be at least 1, --timeout above 0 and --memory at least 500 MB; got {jobs}, "
-                           f"{timeout}, {memory_mb}")
+    if not 1 <= jobs <= sandbox.SLOTS or timeout <= 0 or memory_mb < 500:
+        raise GradingError(f"-j must be at least 1 (and at most {sandbox.SLOTS}), --timeout above 0 and --memory at "
+                           f"least 500 MB; got {jobs}, {timeout}, {memory_mb}")
     if use_sandbox:
         missing = sandbox.problem()
         if missing:
@@ -159,42 +311,26 @@ def grade_class(class_path, out, jobs=2, timeout=300, memory_mb=3000, parameters
         raise GradingError(f"{mnist} does not exist: give --data the folder that holds mnist.npz")
     parameters = parameters or {}
     points = points or dict.fromkeys(report.BLANK_COLUMNS, 1.0)
+    settings = state.settings_key({"parameters": parameters, "timeout": timeout, "memory_mb": memory_mb,
+                                   "line_seconds": LINE_SECONDS, "sandbox": use_sandbox}, [mnist, *grading_files()])
     test = test_set(mnist, parameters)
     handout_nb = nbformat.read(ROOT / handout.HANDOUT, as_version=4)
-    slots = list(range(jobs))
-    lock = threading.Lock()
-
-    def grade(data):
-        with lock:
-            slot = slots.pop()
-        try:
+    start = time.monotonic()
+    with state.Report(out) as folder, sandbox.Run(use_sandbox) as run:
+        def grade(data, slot):
             return grade_one(data, handout_nb, test, lambda nb: sandbox.run_box(
-                nb, mnist, parameters, timeout, memory_mb, LINE_SECONDS, sandbox=use_sandbox, slot=slot))
-        finally:
-            with lock:
-                slots.append(slot)
+                nb, mnist, parameters, timeout, memory_mb, LINE_SECONDS, sandbox=use_sandbox, slot=slot, run=run))
 
-    results, start = {}, time.monotonic()
-    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(grade, data): name for name, data in found}
-        for future in concurrent.futures.as_completed(futures):
-            results[futures[future]] = future.result()
-            progress(f"{len(results)}/{len(found)} graded ({time.monotonic() - start:.0f} s): {futures[future]}")
-    box = "bubblewrap" if use_sandbox else "none"
-    rows = [report.row(name, results[name], points, box) for name, _ in found]
-    settings = {"split": parameters or "the course's (50,000 / 10,000 / 10,000)",
-                "sandbox": "bubblewrap" if use_sandbox else "none (--no-sandbox)",
-                "date": time.strftime("%Y-%m-%d %H:%M")}
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".grading-", dir=out.parent))  # beside REPORT: the rename cannot fail
-    try:
-        report.write_report(staging, rows, {name: results[name] for name, _ in found}, time.monotonic() - start,
-                            settings)
-        if out.exists():
-            out.rmdir()
-        staging.rename(out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        results, keys = _grade_all(found, folder, run, settings, fresh, jobs, grade, progress)
+        box = "bubblewrap" if use_sandbox else "none"
+        rows = [report.row(entry.name, results[entry.name], points, box) for entry in found]
+        settings_text = {"split": parameters or "the course's (50,000 / 10,000 / 10,000)",
+                         "sandbox": "bubblewrap" if use_sandbox else "none (--no-sandbox)",
+                         "date": time.strftime("%Y-%m-%d %H:%M")}
+        seconds = time.monotonic() - start
+        folder.publish(lambda staging: report.write_report(staging, rows, results, seconds, settings_text),
+                       {"format": state.FORMAT, "settings": settings,
+                        "results": {keys[name]: results[name] for name in keys}})
     return rows
 
 
@@ -205,7 +341,7 @@ def default_jobs(memory_mb):
     except (ValueError, OSError, AttributeError):
         total_mb = 0
     by_memory = max(1, total_mb // (2 * memory_mb)) if total_mb else os.cpu_count() or 1
-    return max(1, min(os.cpu_count() or 1, by_memory))
+    return max(1, min(os.cpu_count() or 1, by_memory, sandbox.SLOTS))
 
 
 def find_mnist():

@@ -88,6 +88,15 @@ PROBLEMS = {
     "not_a_notebook": ("ノートブックとして読めませんでした。"
                        "Colab や Jupyter からダウンロードした .ipynb を提出してください。",
                        "not a notebook"),
+    "symlink": ("リンク (シンボリックリンク) は、たどらずに採点しません。"
+                "ノートブックのファイルそのものを提出してください。",
+                "a symbolic link, not followed: not graded"),
+    "odd_entry": ("普通のファイルではないので、読みませんでした。ノートブックのファイルを提出してください。",
+                  "not a plain file: not read"),
+    "unsafe_name": ("zip の中の名前が、提出物のフォルダーの外を指していたので、読みませんでした。",
+                    "a name in the zip that points outside the class (.. or an absolute path): not read"),
+    "too_large": ("ファイルが大きすぎるので、読みませんでした (出力を消してから保存してください)。",
+                  "too large"),
     "not_the_handout": ("配布した演習のノートブックではありませんでした "
                         "(softmax、inference、学習のセルが見つかりません)。",
                         "not the handout: no cell defines softmax, inference or the training step"),

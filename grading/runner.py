@@ -10,6 +10,7 @@ grader judges both outside the box (``grading/core.py``): nothing here decides a
 """
 
 import json
+import re
 import resource
 import subprocess
 import sys
@@ -57,6 +58,19 @@ def executable(nb_handout, cells, parameters, weights_path):
     return nb
 
 
+def frames(nb):
+    """[[cell id, line number], ...] of the first error's traceback, outermost first: the cells it went through
+    (IPython names a cell by its execution count), for the grader to show the learner's own line."""
+    by_count = {cell.get("execution_count"): cell.get("id") for cell in nb.cells if cell.get("execution_count")}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.output_type == "error":
+                text = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(out.get("traceback", [])))
+                found = re.findall(r"Cell In\[(\d+)\], line (\d+)", text)
+                return [[by_count.get(int(n)), int(line)] for n, line in found]
+    return []
+
+
 def run(box, phase):
     box = Path(box)
     job = json.loads((box / "input" / "job.json").read_text())
@@ -79,7 +93,8 @@ def run(box, phase):
     notebook = executable(nb_handout, cells, job["parameters"], out / "weights.npz")
     try:
         done = nbrun.run_notebook(notebook, env=job["env"], cwd=box, timeout=job["timeout"])
-        ended["failed"] = nbrun.error(done)
+        failed = nbrun.error(done)
+        ended["failed"] = [*failed, frames(done)] if failed else None
     except Exception as e:  # a cell over the time limit, or a kernel that died
         ended["stopped"] = [type(e).__name__, str(e)[:300]]
     out.mkdir(exist_ok=True)

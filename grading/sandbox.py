@@ -5,17 +5,22 @@ Each submission gets a fresh folder, its own copy of the grader's files (``BOX_F
 With the sandbox (the default on Linux), everything the notebook starts runs inside bubblewrap:
 
 * no network at all: a network namespace of its own with only its own loopback (the host's 127.0.0.1 unreachable);
-* the file system read-only, except the box's folder; the teacher's HOME, /home, /root, /tmp, /run, /mnt and /media
-  replaced by empty folders (the Python the grader runs with is bound back, read-only, where it lives);
+* an allowlist of the file system, as Flatpak builds with bubblewrap: the system's programs and libraries (/usr and
+  its links) and the grader's Python (its prefixes and packages), read-only; an /etc of the box's own (its user
+  alone, the host name "box", the dynamic linker's cache); a private /tmp; the box's folder. Nothing else of the
+  machine: no /home, /opt, /srv, no other clone, no teacher's file;
 * its own process namespace: when the run ends, every process it started ends with it;
 * limits: memory (address space per process), processes, the size of each file written, a time limit per cell and a
   backstop for the whole run.
 
-As root, the box runs as an unprivileged user of its own (a user id per box), so the process cap holds; as another
-user, in a user namespace of its own, where the cap counts only the box's processes. ``--no-sandbox`` runs the same
+As root, the box runs as an unprivileged user of its own (a user id per box, from a range no other grader running
+on the machine holds: ``Run``), so the process cap holds and counts only this run's box; as another user, in a user
+namespace of its own. A run's boxes live in a private folder (0700) that a later run removes if this one was killed;
+``Run.stop`` (Ctrl-C) ends every running box at once and starts no new one. ``--no-sandbox`` runs the same
 runner in a plain process, with the same limits but the teacher's rights.
 """
 
+import fcntl
 import json
 import os
 import platform
@@ -24,6 +29,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import handout
@@ -31,14 +37,23 @@ from grading import report
 
 ROOT = handout.ROOT
 PACKAGE = tuple(f"grading/{name}" for name in ("__init__.py", "__main__.py", "core.py", "gradescope.py", "report.py",
-                                               "runner.py", "sandbox.py", "submissions.py"))
+                                               "runner.py", "sandbox.py", "state.py", "submissions.py"))
 BOX_FILES = ("grading/__init__.py", "grading/runner.py", "nbrun.py", *handout.HELPERS, handout.HANDOUT)  # in a box
 PROCESSES = 256  # processes and threads a box may have at once (a kernel and its client use about 30)
 FILE_MB = 100  # the largest file a box may write
 TMP_MB = 512  # the size of the box's own /tmp and /var/tmp (memory-backed)
-HIDDEN = ("/home", "/root", "/tmp", "/var/tmp", "/run", "/mnt", "/media", "/srv")
-BOX_UID = 61000  # as root: the box's user id is BOX_UID + its slot
+SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")  # read-only in the box (or their links)
+ETC = ("ld.so.cache", "localtime", "alternatives")  # of the machine's /etc, all a box sees (read-only)
+BOX_UID = 61000  # as root: a box runs as BOX_UID + SLOTS * (its run's range) + its slot
+SLOTS = 256  # user ids per run: -j at most this
+RANGES = (65534 - BOX_UID) // SLOTS  # runs at once on one machine, each with user ids no other run has
 INSIDE = "/tmp/box"  # the box's folder, as the notebook sees it
+HOSTNAME = "box"
+PREFIX = "mnist-grade-"  # a run's private temporary folder: TMPDIR/mnist-grade-XXXX (0700, locked while it runs)
+
+
+class Stopped(Exception):
+    """The run was stopped (Ctrl-C): no new box starts."""
 
 
 def problem():
@@ -60,8 +75,8 @@ def problem():
                 "(Fedora: sudo dnf install bubblewrap)。\n"
                 "bubblewrap (bwrap) is not installed: sudo apt install bubblewrap (Fedora: sudo dnf install "
                 "bubblewrap).")
-    test = subprocess.run(["bwrap", *_namespaces(), "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
-                           "true"], capture_output=True, text=True)
+    test = subprocess.run(["bwrap", *_namespaces(), *_system(), "--proc", "/proc", "--dev", "/dev", "true"],
+                          capture_output=True, text=True)
     if test.returncode != 0:
         return ("bubblewrap はありますが、サンドボックスを作れません (ユーザー名前空間が無効です): "
                 f"{test.stderr.strip()[:200]}。Debian では sudo sysctl -w kernel.unprivileged_userns_clone=1、"
@@ -76,12 +91,23 @@ def problem():
 
 def _namespaces():
     shared = ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-              "--die-with-parent", "--new-session"]
+              "--die-with-parent", "--new-session", "--hostname", HOSTNAME]
     return shared if os.geteuid() == 0 else ["--unshare-user", "--cap-drop", "ALL", *shared]
 
 
+def _system():
+    """bwrap's options for the system's programs and libraries, read-only (links kept as links: /bin -> usr/bin)."""
+    options = []
+    for folder in SYSTEM:
+        if os.path.islink(folder):
+            options += ["--symlink", os.readlink(folder), folder]
+        elif os.path.isdir(folder):
+            options += ["--ro-bind", folder, folder]
+    return options
+
+
 def _python_dirs():
-    """The folders the grader's Python needs (its prefix, its packages), resolved: bound back into the box."""
+    """The folders the grader's Python needs (its prefix, its packages), resolved: bound into the box, read-only."""
     import site
     import sysconfig
 
@@ -91,37 +117,63 @@ def _python_dirs():
     return sorted(p for p in resolved if os.path.isdir(p))
 
 
-def bwrap_command(box, slot, phase):
-    """The bubblewrap command line that runs ``python -m grading.runner`` on the box folder ``box``, for one phase."""
-    command = ["bwrap", *_namespaces(), "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"]
-    hidden = [*HIDDEN, os.path.expanduser("~")]
-    for folder in dict.fromkeys(hidden):
-        if folder in ("/tmp", "/var/tmp"):  # writable by all, as on any Linux, and capped in size
-            command += ["--perms", "1777", "--size", str(TMP_MB * 2**20), "--tmpfs", folder]
-        elif os.path.isdir(folder):
-            command += ["--tmpfs", folder]
-    made = set()
-    for folder in _python_dirs():
-        top = next((h for h in hidden if folder == h or folder.startswith(h.rstrip("/") + "/")), None)
-        if top is None:
-            continue
-        parts = Path(folder).relative_to(top).parts
-        for depth in range(1, len(parts)):  # the folders on the way, readable (bwrap makes them 0700)
-            step = str(Path(top, *parts[:depth]))
+def _within(path, folders):
+    return any(path == f or path.startswith(f.rstrip("/") + "/") for f in folders)
+
+
+def _etc(folder, uid):
+    """The box's own /etc files (its user alone, its own host name), written into folder: {name: path}."""
+    folder.mkdir(exist_ok=True)
+    files = {"passwd": f"box:x:{uid}:{uid}:box:{INSIDE}/home:/bin/sh\n", "group": f"box:x:{uid}:\n",
+             "hostname": f"{HOSTNAME}\n", "hosts": f"127.0.0.1 localhost {HOSTNAME}\n::1 localhost\n",
+             "nsswitch.conf": "passwd: files\ngroup: files\nhosts: files\n"}
+    for name, text in files.items():
+        (folder / name).write_text(text)
+        (folder / name).chmod(0o644)
+    return {name: folder / name for name in files}
+
+
+def box_command(box, uid, argv, etc):
+    """The bubblewrap command line that runs argv in the box folder ``box`` (seen inside as INSIDE), as user uid.
+
+    An allowlist, as Flatpak builds with bubblewrap: the system's programs and libraries and the grader's Python,
+    read-only; the box's own /etc (``_etc``), /tmp, /proc and /dev; the box's folder; nothing else of the machine."""
+    command = ["bwrap", *_namespaces(), *_system()]
+    system = [folder for folder in SYSTEM if os.path.isdir(folder) and not os.path.islink(folder)]
+    for folder in ("/tmp", "/var/tmp"):  # writable by all, as on any Linux, and capped in size
+        command += ["--perms", "1777", "--size", str(TMP_MB * 2**20), "--tmpfs", folder]
+    made = {"/"}
+    python = [p for p in _python_dirs() if not _within(p, system)]
+    for folder in python:
+        if _within(folder, [p for p in python if p != folder]):
+            continue  # bound with the folder that holds it
+        parts = Path(folder).parts
+        for depth in range(2, len(parts)):  # the folders on the way, readable (bwrap makes them 0700)
+            step = str(Path(*parts[:depth]))
             if step not in made:
                 made.add(step)
                 command += ["--perms", "0755", "--dir", step]
         command += ["--ro-bind", folder, folder]
+    command += ["--proc", "/proc", "--dev", "/dev", "--perms", "0755", "--dir", "/etc"]
+    for name in ETC:
+        if os.path.exists(f"/etc/{name}"):
+            command += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+    for name, path in etc.items():
+        command += ["--ro-bind", str(path), f"/etc/{name}"]
     command += ["--bind", str(box), INSIDE, "--ro-bind", str(box / "grader"), f"{INSIDE}/grader",
                 "--ro-bind", str(box / "data"), f"{INSIDE}/data", "--ro-bind", str(box / "input"), f"{INSIDE}/input",
                 "--chdir", f"{INSIDE}/grader", "--clearenv"]
     for name, value in _env().items():
         command += ["--setenv", name, value]
     if os.geteuid() == 0:
-        uid = str(BOX_UID + slot)
         command += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
                     "--bounding-set=-all", "--no-new-privs"]
-    return [*command, sys.executable, "-m", "grading.runner", INSIDE, phase]
+    return [*command, *argv]
+
+
+def bwrap_command(box, uid, phase, etc):
+    """The bubblewrap command line that runs ``python -m grading.runner`` on the box folder ``box``, for one phase."""
+    return box_command(box, uid, [sys.executable, "-m", "grading.runner", INSIDE, phase], etc)
 
 
 def _env(box=INSIDE):
@@ -131,11 +183,138 @@ def _env(box=INSIDE):
             "JUPYTER_RUNTIME_DIR": f"{box}/tmp/jupyter", "MNIST_DATA_HOME": f"{box}/data"}
 
 
-def run_box(data, mnist, parameters, timeout, memory_mb, line_seconds, sandbox=True, slot=0):
+def _lock(path):
+    """An open descriptor of path holding an exclusive lock on it, or None if another process holds it."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def remove_stale(top=None):
+    """Remove what killed runs left in TMPDIR: every mnist-grade-* folder of this user that no running grader holds.
+
+    Returns how many were removed."""
+    top = Path(top or tempfile.gettempdir())
+    removed = 0
+    for folder in top.glob(PREFIX + "*"):
+        try:
+            info = folder.lstat()
+        except OSError:
+            continue
+        if not folder.is_dir() or folder.is_symlink() or info.st_uid != os.geteuid():
+            continue
+        fd = _lock(folder)
+        if fd is None:
+            continue  # a grader running now
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+        finally:
+            os.close(fd)
+    return removed
+
+
+def _state_folder():
+    """Where runs claim their user ids (as root): /run/mnist-grading, private to root."""
+    folder = Path("/run/mnist-grading") if os.access("/run", os.W_OK) else Path(tempfile.gettempdir(), PREFIX + "ids")
+    folder.mkdir(mode=0o700, exist_ok=True)
+    info = folder.lstat()
+    if folder.is_symlink() or info.st_uid != os.geteuid() or info.st_mode & 0o077:
+        raise OSError(f"{folder} is not a private folder of this user: remove it")
+    return folder
+
+
+def _claim_ids():
+    """(first user id, lock descriptor): a range of SLOTS user ids that no other grader on this machine holds."""
+    folder = _state_folder()
+    for index in range(RANGES):
+        path = folder / f"ids-{index}.lock"
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW, 0o600))
+        fd = _lock(path)
+        if fd is not None:
+            return BOX_UID + index * SLOTS, fd
+    raise OSError(f"{RANGES} graders are running on this machine already: wait for one to end")
+
+
+class Run:
+    """One grader run's boxes: its private temporary folder (0700, locked while it runs, so that a later run removes
+    it if this one is killed), its user ids (as root: a range no other grader holds, so that the process cap of its
+    boxes counts only its own processes), and its running boxes, which ``stop`` ends at once.
+
+    Use as a context manager; ``close`` removes the folder."""
+
+    def __init__(self, sandbox=True):
+        remove_stale()
+        fresh = Path(tempfile.mkdtemp(prefix="." + PREFIX))  # locked before its name is one remove_stale takes
+        self._fd, self._ids = _lock(fresh), None
+        self.folder = fresh.with_name(fresh.name[1:])
+        fresh.rename(self.folder)
+        try:
+            self.first_uid, self._ids = _claim_ids() if sandbox and os.geteuid() == 0 else (BOX_UID, None)
+        except BaseException:
+            self.close()
+            raise
+        self._lock = threading.Lock()
+        self._processes = set()
+        self.stopped = False
+
+    def start(self, command, **kwargs):
+        """Popen(command) in a session of its own, unless the run was stopped (then Stopped)."""
+        with self._lock:
+            if self.stopped:
+                raise Stopped
+            process = subprocess.Popen(command, start_new_session=True, **kwargs)
+            self._processes.add(process)
+            return process
+
+    def end(self, process):
+        """End one box's processes (its process group; bubblewrap's namespace takes the rest)."""
+        with self._lock:
+            self._processes.discard(process)
+        _kill_group(process)
+
+    def stop(self):
+        """No new box starts; every running box ends now."""
+        with self._lock:
+            self.stopped = True
+            running = list(self._processes)
+        for process in running:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    def close(self):
+        shutil.rmtree(self.folder, ignore_errors=True)
+        for fd in (self._fd, self._ids):
+            if fd is not None:
+                os.close(fd)
+        self._fd = self._ids = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def run_box(data, mnist, parameters, timeout, memory_mb, line_seconds, sandbox=True, slot=0, run=None):
     """Run one submission (bytes) in a fresh box; returns what it left: {"made", "weights", "run", "problem"}.
 
-    Never raises for what a notebook does: a notebook that ends the run early gets a reason in "problem"."""
-    top = Path(tempfile.mkdtemp(prefix="mnist-grade-"))
+    ``run``: the grader's Run (a run of its own when None). Never raises for what a notebook does: a notebook that
+    ends the run early gets a reason in "problem". Raises Stopped if the run was stopped before or while it ran."""
+    if run is None:
+        with Run(sandbox) as own:
+            return run_box(data, mnist, parameters, timeout, memory_mb, line_seconds, sandbox, slot, own)
+    top = Path(tempfile.mkdtemp(prefix="box-", dir=run.folder))
+    uid = run.first_uid + slot
     try:
         box = top / "box"
         for folder in ("grader", "input", "home", "tmp", "data", "out"):
@@ -144,40 +323,43 @@ def run_box(data, mnist, parameters, timeout, memory_mb, line_seconds, sandbox=T
             (box / "grader" / name).parent.mkdir(exist_ok=True)
             shutil.copy(ROOT / name, box / "grader" / name)
         shutil.copy(mnist, box / "data" / "mnist.npz")
+        etc = _etc(top / "etc", uid)
         inside = INSIDE if sandbox else str(box)
         env = _env(inside)
         job = {"parameters": parameters, "timeout": timeout, "memory_mb": memory_mb, "line_seconds": line_seconds,
                "processes": PROCESSES, "file_mb": FILE_MB, "env": env}
-        if sandbox and os.geteuid() == 0:
-            top.chmod(0o755)
+        as_root = sandbox and os.geteuid() == 0
+        if as_root:
             for path in [box, *box.rglob("*")]:
-                os.chown(path, BOX_UID + slot, BOX_UID + slot)
+                os.chown(path, uid, uid)
         results = {}
         for phase in ("lines", "notebook"):  # each in a box of its own: the notebook never sees the lines' record
             shutil.rmtree(box / "input", ignore_errors=True)  # the grader's inputs, afresh (read-only in the box)
             (box / "input").mkdir()
             (box / "input" / "job.json").write_text(json.dumps(job))
             (box / "input" / "submission.ipynb").write_bytes(data)
-            command = bwrap_command(box, slot, phase) if sandbox else [sys.executable, "-m", "grading.runner", str(box),
-                                                                                 phase]
+            command = bwrap_command(box, uid, phase, etc) if sandbox else [sys.executable, "-m", "grading.runner",
+                                                                            str(box), phase]
             backstop = 3 * timeout + 120  # each cell has `timeout`; this ends a run that ignores it
             with open(top / "stderr", "w+b") as errors:  # a file, not a pipe: a notebook may write gigabytes there
-                process = subprocess.Popen(command, cwd=box / "grader", env=env if not sandbox else None,
-                                           stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True)
+                process = run.start(command, cwd=box / "grader", env=env if not sandbox else None,
+                                    stdout=subprocess.DEVNULL, stderr=errors)
                 try:
                     process.wait(timeout=backstop)
                 except subprocess.TimeoutExpired:
                     late = report.problem("time_limit", f": still running after {backstop:.0f} s")
                     return {**results, "problem": late}
                 finally:
-                    _kill_group(process)
+                    run.end(process)
+                if run.stopped:
+                    raise Stopped
                 errors.seek(max(0, errors.seek(0, os.SEEK_END) - 2000))
                 stderr = errors.read()
             results.update(_collect(box / "out", stderr, phase))
             shutil.rmtree(box / "out", ignore_errors=True)
             (box / "out").mkdir()
-            if sandbox and os.geteuid() == 0:
-                os.chown(box / "out", BOX_UID + slot, BOX_UID + slot)
+            if as_root:
+                os.chown(box / "out", uid, uid)
         return results
     finally:
         shutil.rmtree(top, ignore_errors=True)

@@ -312,9 +312,9 @@ def test_bad_requests_get_a_clear_error_and_write_nothing(tmp_path):
                          use_sandbox=False)
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "x").write_text("")
-    with pytest.raises(core.GradingError, match="already exists and is not an empty folder"):
+    with pytest.raises(core.GradingError, match="already exists and is not a report of this grader"):
         core.grade_class(tmp_path / "class", tmp_path / "full", mnist=SAMPLE_DIR / "mnist.npz", use_sandbox=False)
-    with pytest.raises(core.GradingError, match="already exists and is not an empty folder"):
+    with pytest.raises(core.GradingError, match="already exists and is not a report of this grader"):
         core.grade_class(tmp_path / "class", tmp_path / "full" / "x", mnist=SAMPLE_DIR / "mnist.npz",
                          use_sandbox=False)
     with pytest.raises(core.GradingError, match="-j must be at least 1"):

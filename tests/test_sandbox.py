@@ -19,14 +19,19 @@ def options(command):
     return found
 
 
-def test_the_box_has_no_network_no_home_and_writes_only_its_folder(tmp_path):
-    command = sandbox.bwrap_command(tmp_path, slot=1, phase="lines")
+def test_the_box_is_an_allowlist_with_no_network_and_writes_only_its_folder(tmp_path):
+    etc = sandbox._etc(tmp_path / "etc", 61001)
+    command = sandbox.bwrap_command(tmp_path, 61001, "lines", etc)
     assert command[0] == "bwrap" and "--unshare-net" in command and "--unshare-pid" in command
     assert "--die-with-parent" in command and "--clearenv" in command
+    assert command[command.index("--hostname") + 1] == "box"
     seen = options(command)
-    hidden = {args[0] for args in seen["--tmpfs"]}
-    assert {"/home", "/root", "/tmp", "/run"} <= hidden
-    assert ("/", "/") in seen["--ro-bind"] and (str(tmp_path), sandbox.INSIDE) in seen["--bind"]
+    assert ("/", "/") not in seen["--ro-bind"]  # nothing of the machine but what is named
+    mounted = {args[1] for args in seen["--ro-bind"] + seen["--bind"]} | {args[0] for args in seen["--tmpfs"]}
+    assert {"/tmp", "/var/tmp", "/usr"} <= mounted and not mounted & {"/home", "/opt", "/srv", "/mnt", "/run"}
+    assert (str(etc["passwd"]), "/etc/passwd") in seen["--ro-bind"] and "/etc" not in mounted
+    assert etc["passwd"].read_text() == "box:x:61001:61001:box:/tmp/box/home:/bin/sh\n"
+    assert (str(tmp_path), sandbox.INSIDE) in seen["--bind"]
     assert (str(tmp_path / "input"), f"{sandbox.INSIDE}/input") in seen["--ro-bind"]
     env = dict(args for args in seen["--setenv"])
     assert env["PYTHONPATH"] == f"{sandbox.INSIDE}/grader" and env["OPENBLAS_NUM_THREADS"] == "1"
