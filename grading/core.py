@@ -271,8 +271,9 @@ def _grade_all(found, folder, run, settings, fresh, jobs, grade, progress):
     except BaseException as e:
         run.stop()  # no new box starts, the running ones end now
         pool.shutdown(wait=True, cancel_futures=True)
-        if isinstance(e, KeyboardInterrupt):
-            raise Interrupted(len(found) - len(todo) + done, len(found), folder.work) from None
+        if isinstance(e, KeyboardInterrupt):  # each notebook whose grading ended is kept: they are the count
+            graded = sum(f.done() and not f.cancelled() and f.exception() is None for f in futures)
+            raise Interrupted(len(found) - len(todo) + graded, len(found), folder.work) from None
         raise
     pool.shutdown()
     return results, keys
