@@ -25,7 +25,7 @@ from reference import dsigmoid, sigmoid, softmax
 class Blank:
     """One blank: what it computes and the mistakes a learner makes in it.
 
-    ``shape``: letters of ``reference.NOTEBOOK`` ("hn" is (256, 100)); "" for a number or any shape.
+    ``shape``: letters of ``course.Course.sizes`` ("hn" is (h_dim, batch_size)); "" for a number or any shape.
     ``equation``: what the blank computes; for the deltas and gradients (``shown`` False) only what they are
     (Δ_2 = ∂L/∂U_2): their equations are the learner's to derive (the handout with hints has them in a hint).
     ``mistakes``: (wrong value from the reference values r, ja, en). For the training step and inference, r holds
@@ -37,7 +37,6 @@ class Blank:
     shape: str = ""
     shown: bool = True
     mistakes: tuple = field(default=())
-    chain: tuple = ()  # (ja, en): one step of the chain rule, said when a derived blank's value is wrong
 
 
 def _forward(layer, inputs, activation):
@@ -56,7 +55,7 @@ def _forward(layer, inputs, activation):
         z_mistakes = [
             (lambda r: r[U], "活性化関数 (シグモイド関数) が抜けています。",
              "the activation (the sigmoid) is missing"),
-            (lambda r: sigmoid(-r[U]), "シグモイド関数に -U_2 を渡しています。符号を確かめてください。",
+            (lambda r: sigmoid(-r[U]), "符号が逆で、σ(−U_2) を計算したことになっています。",
              "the sigmoid of -U_2: check the sign"),
             (lambda r: dsigmoid(r[U]), "シグモイド関数 σ ではなく、その導関数 σ' (dsigmoid_du) を使っています。",
              "sigma' (dsigmoid_du) instead of sigma (sigmoid)"),
@@ -115,31 +114,13 @@ def _times_eta(name):
             "multiplied by eta: eta belongs in the update lines alone")
 
 
-def _gradient_chain(param, delta, inputs):
-    """One step of the chain rule for a layer's weight or bias gradient (which factor comes from where)."""
-    layer, d = param[-1], "Δ" + delta[-2:]
-    if param.startswith("b"):
-        return (f"b_{layer} はミニバッチのどのデータ (列) にも同じように足されます。連鎖律で、各データの "
-                f"{d} = ∂L/∂U_{layer} が、どれも ∂L/∂b_{layer} に入ります。",
-                f"b_{layer} is added to every example (column) alike: by the chain rule, every example's "
-                f"{d} = dL/dU_{layer} goes into dL/db_{layer}.")
-    return (f"U_{layer} = W_{layer} {inputs} + b_{layer} で、W_{layer} の (i, j) 成分は、各データ n の U_{layer} の "
-            f"i 行目を、{inputs} の (j, n) 成分の倍率で動かします。連鎖律で、∂L/∂W_{layer} の (i, j) 成分は、"
-            f"{d} の (i, n) 成分とこの倍率の積を、ミニバッチのデータについて足したものです。",
-            f"U_{layer} = W_{layer} {inputs} + b_{layer}: entry (i, j) of W_{layer} moves row i of U_{layer} for "
-            f"each example n by {inputs}[j, n]; by the chain rule, entry (i, j) of dL/dW_{layer} sums {d}[i, n] "
-            "times that factor over the examples of the batch.")
-
-
 def _gradients(layer, delta, inputs, wrong_input):
     """The blanks dLdW and dLdb of a layer: their mistakes (``wrong_input``: the weight's from the wrong quantity)."""
     W, b = f"dLdW_{layer}", f"dLdb_{layer}"
     rows = "k" if layer == "3" else "h"
     return {W: Blank(f"∂L/∂W_{layer}", rows + ("h" if layer == "3" else "d"), False,
-                     (wrong_input, _divided_by_batch(W), _sign(W), _times_eta(W)),
-                     _gradient_chain(f"W_{layer}", delta, inputs)),
-            b: Blank(f"∂L/∂b_{layer}", rows + "1", False, (_divided_by_batch(b), _sign(b), _times_eta(b)),
-                     _gradient_chain(f"b_{layer}", delta, inputs))}
+                     (wrong_input, _divided_by_batch(W), _sign(W), _times_eta(W))),
+            b: Blank(f"∂L/∂b_{layer}", rows + "1", False, (_divided_by_batch(b), _sign(b), _times_eta(b)))}
 
 
 def _update(param):
@@ -203,13 +184,10 @@ STEP = {
          "ソフトマックス関数とクロスエントロピー誤差を合わせて U_3 で微分すると、σ' は出てきません。",
          "sigma'(U_3) is multiplied in on the output layer, whose activation is softmax: differentiating softmax and "
          "cross-entropy together by U_3 brings no sigma'"),
-    ), ("Δ_3 = ∂L/∂U_3 は、誤差 L = −Σ D log Y を、Y = softmax(U_3) を通して U_3 で微分したものです。"
-        "ソフトマックス関数とクロスエントロピー誤差を合わせて、1つのデータ (1列) で微分してみてください。",
-        "Delta_3 = dL/dU_3 is L = -sum D log Y differentiated by U_3 through Y = softmax(U_3): differentiate the two "
-        "together, for one example (one column).")),
+    )),
     "Delta_2": Blank("Δ_2 = ∂L/∂U_2", "hn", False, (
         (_stored("Delta_2", "sigma' missing"),
-         "連鎖律で Z_2 から U_2 へ戻るときの、シグモイド関数の導関数の分が抜けています。",
+         "σ'(U_2) を掛け忘れています。連鎖律で Z_2 から U_2 まで戻るときに掛かる因子です。",
          "the sigmoid's derivative is missing, from the chain rule's step back from Z_2 to U_2"),
         (_stored("Delta_2", "sigma for sigma'"),
          "σ' (dsigmoid_du) ではなく σ (sigmoid) を掛けています。", "sigma (sigmoid) instead of sigma' (dsigmoid_du)"),
@@ -228,12 +206,7 @@ STEP = {
          "σ'(U_2) を σ(U_2) (1 − U_2) と書いています。σ'(u) = σ(u) (1 − σ(u)) の2つ目の因子も σ の値です。",
          "sigma'(U_2) written as sigma(U_2) (1 - U_2): the second factor of sigma' is 1 - sigma(u) too"),
         _sign("Delta_2"),
-    ), ("Δ_2 = ∂L/∂U_2 は、連鎖律で Δ_3 から2段戻ったものです。U_3 = W_3 Z_2 + b_3 で Z_2 へ戻る段では W_3 の分が、"
-        "Z_2 = σ(U_2) で U_2 へ戻る段では σ'(U_2) の分が掛かります。2つの段それぞれの因子と、その掛け方 (行列の積か、"
-        "要素ごとの積か) を確かめてください。",
-        "Delta_2 = dL/dU_2 goes two steps back from Delta_3: back to Z_2 through U_3 = W_3 Z_2 + b_3 brings in W_3, "
-        "back to U_2 through Z_2 = sigma(U_2) brings in sigma'(U_2); check each step's factor and how it is "
-        "multiplied (a matrix product or element by element).")),
+    )),
     **_gradients("3", "Delta_3", "Z_2", (_stored("dLdW_3", "U_2 for Z_2"),
                                          "U_2 を使っています。この層への入力は、活性化関数を通したあとの Z_2 です。",
                                          "it uses U_2: the third layer's input is Z_2")),
@@ -293,6 +266,9 @@ TEST = {
     "testacc": Blank("testacc = calculate_accuracy(y_test, y_hat)", "", True, (
         (lambda r: r["valid_acc"], "正解ラベルが検証データのもの (y_valid) です。y_test を使ってください。",
          "the labels of the wrong set (y_valid): use y_test"),
+        (lambda r: r["valacc"],
+         "検証データの正解率 valacc をそのまま使っています。テストデータの予測 y_hat と y_test から計算してください。",
+         "the validation accuracy valacc reused: compute it on the test set"),
         (lambda r: 100 * r["testacc"], "100 倍しています。正解率は 0 から 1 の割合のままにしてください。",
          "times 100: the accuracy is a fraction from 0 to 1"),
         (lambda r: r["one_hot_acc"],

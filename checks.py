@@ -19,6 +19,7 @@ import re
 import sys
 import unicodedata
 
+import course
 import judge
 import messages
 import runlines
@@ -54,7 +55,8 @@ def _pad(text, width, right=False):
 def table(rows, verdicts):
     """One row per line, judged on its own: its shape in the notebook's sizes, its difference, a mark."""
     first = next((name for name in rows if not verdicts[name].ok), None)
-    lines = ["各行を小さな例題 (小さなネットワークと6枚のミニバッチ) で1行ずつ実行し、正しい値と比べた結果です。"
+    lines = ["各行を小さな例題 (層の幅だけを小さくしたネットワーク。ミニバッチの枚数、クラスの数、学習率は"
+             "このノートブックと同じ) で1行ずつ実行し、正しい値と比べた結果です。"
              "それより前の行は、すべて正しい値にしてあります。形は、このノートブックで実際に計算したときの形です。",
              f"「正解とのずれ」は、正しい値との相対誤差 (成分ごとの |差| ÷ (|書いた値| + |正しい値|) の最大値) です。"
              f"{judge.TOLERANCE:g} より小さければ ○ です。",
@@ -117,8 +119,9 @@ def check_inference(ns):
     if source is None:
         _fail(["inference を定義したセルが見つかりません。そのセルをもう一度実行してください。"],
               ["The cell that defines inference was not found: run it again."])
-    made = runlines.run_inference(source)
-    _report("inference.", INFERENCE_ROWS, judge.judge_inference(made, _hints(ns)))
+    settings = course.of_learner(ns)
+    made = runlines.run_inference(source, course=settings)
+    _report("inference.", INFERENCE_ROWS, judge.judge_inference(made, _hints(ns), settings))
     print("✓ inference の4行 (U_2, Z_2, U_3, Z_3) は正しいです。 / The four lines of inference are right.")
 
 
@@ -132,8 +135,9 @@ def check_training(ns, source=None, quiet=False):
     if source is None:
         _fail(["学習のセルがまだ実行されていません。先に「学習」のセルを実行してから、このチェックを実行してください。"],
               ["No training cell has run yet: run the training cell first, then this check."])
-    made = runlines.run_training(source)
-    _report("training.", TRAINING_ROWS, judge.judge_training(made, _hints(ns)))
+    settings = course.of_learner(ns)
+    made = runlines.run_training(source, course=settings)
+    _report("training.", TRAINING_ROWS, judge.judge_training(made, _hints(ns), settings))
     if not quiet:
         print("✓ 学習の14行はすべて正しいです (数値微分で求めた勾配と一致しました)。"
               " / All 14 lines of the step agree with backprop by central differences.")
@@ -145,8 +149,9 @@ def check_test(ns):
     if source is None:
         _need(ns, ["Y_hat", "testacc"], "テストデータのセル", "the test-set cell")
         _fail(["テストデータのセルが見つかりません。もう一度実行してください。"], ["Run the test-set cell again."])
-    made = runlines.run_test(source)
-    _report("", TEST_ROWS, judge.judge_test(made, _hints(ns)))
+    settings = course.of_learner(ns)
+    made = runlines.run_test(source, course=settings)
+    _report("", TEST_ROWS, judge.judge_test(made, _hints(ns), settings))
     print("✓ テストデータの2行 (Y_hat, testacc) は正しいです。 / Y_hat and testacc are right.")
 
 

@@ -10,16 +10,20 @@ Nothing here runs the learner's code: it reads the line's syntax tree.
 """
 
 import ast
+import functools
 
+import course as course_settings
 from blanks import STEP
-from reference import NOTEBOOK, notebook_shape
 
-_D, _H, _K, _N = NOTEBOOK["d"], NOTEBOOK["h"], NOTEBOOK["k"], NOTEBOOK["n"]
-# The shapes of the names a step line can use, in the notebook's sizes (the inference cell's X after X = X.T).
-SCOPE = {"X": (_D, _N), "D": (_K, _N), "X_batch": (_N, _D), "Y_batch": (_N, _K), "Y": (_K, _N),
-         "eta": (), "batch_size": (), "x_dim": (), "h_dim": (), "nb_classes": (),
-         **{name: notebook_shape(blank.shape) for name, blank in STEP.items()},
-         **{f"dLd{name}": notebook_shape(STEP[name].shape) for name in ("W_2", "b_2", "W_3", "b_3")}}
+
+@functools.cache
+def scope_of(course):
+    """The shapes of the names a step line can use, in the course's sizes (the inference cell's X after X = X.T)."""
+    shape = course.shape
+    return {"X": shape("dn"), "D": shape("kn"), "X_batch": shape("nd"), "Y_batch": shape("nk"), "Y": shape("kn"),
+            "eta": (), "batch_size": (), "x_dim": (), "h_dim": (), "nb_classes": (),
+            **{name: shape(blank.shape) for name, blank in STEP.items()},
+            **{f"dLd{name}": shape(STEP[name].shape) for name in ("W_2", "b_2", "W_3", "b_3")}}
 INPUTS = ("X", "Z_2", "U_2")  # the layers' inputs, and the one mixed up with Z_2
 _SAME_SHAPE = {"sigmoid", "dsigmoid_du", "softmax", "exp", "log", "tanh", "abs", "copy", "array", "asarray"}
 
@@ -101,22 +105,22 @@ def shape_of(node, scope):
     raise _Unknown
 
 
-def _evaluate(expr):
+def _evaluate(expr, scope):
     try:
-        return shape_of(expr, SCOPE), None
+        return shape_of(expr, scope), None
     except _Mismatch as e:
         return None, e.args[0]
     except (_Unknown, RecursionError, TypeError, ValueError):
         return None, None
 
 
-def _variants(expr, name):
+def _variants(expr, name, scope):
     """(changed expression, the change in Japanese, in English, the family) for each one-place change of expr."""
     layer = name[-1] if name[-1] in "23" else ""
     for node in ast.walk(expr):
-        if not isinstance(node, ast.Name) or node.id not in SCOPE:
+        if not isinstance(node, ast.Name) or node.id not in scope:
             continue
-        shape = SCOPE[node.id]
+        shape = scope[node.id]
         original = node.id
         swaps = []
         if original in INPUTS:
@@ -126,7 +130,7 @@ def _variants(expr, name):
         if name.startswith("b_") and original == f"Delta_{layer}":
             swaps.append((f"dLdb_{layer}", "delta for bias"))
         other_layer = original.translate(str.maketrans("23", "32"))
-        if original not in INPUTS[:1] and other_layer != original and other_layer in SCOPE:
+        if original not in INPUTS[:1] and other_layer != original and other_layer in scope:
             swaps.append((other_layer, "layer"))
         for other, family in swaps:
             node.id = other
@@ -146,15 +150,15 @@ def _variants(expr, name):
         if isinstance(node, ast.Attribute) and node.attr == "T":
             continue  # its name is already transposed
         for field, child in ast.iter_fields(node):
-            if isinstance(child, ast.Name) and child.id in SCOPE and len(SCOPE[child.id]) == 2:
+            if isinstance(child, ast.Name) and child.id in scope and len(scope[child.id]) == 2:
                 setattr(node, field, ast.Attribute(child, "T", ast.Load()))
-                yield (ast.parse(ast.unparse(expr), mode="eval").body, child.id, SCOPE[child.id], "untransposed")
+                yield (ast.parse(ast.unparse(expr), mode="eval").body, child.id, scope[child.id], "untransposed")
                 setattr(node, field, child)
             if isinstance(child, ast.Attribute) and child.attr == "T" and isinstance(child.value, ast.Name) \
-                    and child.value.id in SCOPE:
+                    and child.value.id in scope:
                 setattr(node, field, child.value)
                 family = "X twice" if child.value.id == "X" else "transposed extra"
-                yield (ast.parse(ast.unparse(expr), mode="eval").body, child.value.id, SCOPE[child.value.id], family)
+                yield (ast.parse(ast.unparse(expr), mode="eval").body, child.value.id, scope[child.value.id], family)
                 setattr(node, field, child)
 
 
@@ -184,7 +188,7 @@ CAUSES = {
                      "{operand} left untransposed"),
     "X twice": ("X はすでに {s} です ({where} で転置済み)。X.T で二重に転置しています。",
                 "X is already {s} (transposed once above): X.T transposes it twice.", "X transposed twice"),
-    "transposed extra": ("{operand} はすでに {s} です。{operand}.T の .T がよけいなようです。",
+    "transposed extra": ("{operand} はすでに {s} です。{operand}.T の .T は不要なようです。",
                          "{operand} is already {s}: the .T of {operand}.T looks extra.",
                          "{operand} transposed once too often"),
 }
@@ -201,19 +205,19 @@ def _cause(family, operand, shape, name, got, cell):
     return tuple(text.format(**words) for text in CAUSES[family])
 
 
-def _bias_sum(name, got, want):
+def _bias_sum(name, got, want, batch):
     """A bias gradient's wrong shape: a sum left out, over the other axis, or over everything."""
     if not name.startswith("dLdb") or len(want) != 2:
         return None
     rows = want[0]
-    if got == (rows, _N):
+    if got == (rows, batch):
         return ("ミニバッチについて足していません。"
                 f"{name.replace('dLd', '')} はミニバッチのどのデータにも同じように足されます。"
                 "連鎖律で、それが勾配にどう表れるか考えてください。",
                 f"The sum over the mini-batch is left out: {name.replace('dLd', '')} is added to every example of "
                 "the batch alike; think how the chain rule shows that in its gradient.",
                 "the sum over the batch left out")
-    if got in ((1, _N), (_N,)):
+    if got in ((1, batch), (batch,)):
         across = "クラス" if name.endswith("3") else "ユニット"
         return (f"足す方向が間違っています。いまは{across}の方向 (axis=0) で足しています。"
                 f"{name} の形 {want} と見比べてください。",
@@ -228,12 +232,14 @@ def _bias_sum(name, got, want):
     return None
 
 
-def diagnose(name, line, got=None, cell="training"):
+def diagnose(name, line, got=None, cell="training", course=None):
     """([ja], [en], mistake) naming the likely culprit of a line of ``name`` whose shape is ``got`` (None: it raised),
     in the training cell or in ``inference`` (``cell``).
 
     ([], [], "") when the shapes tell nothing."""
-    want = SCOPE.get(name)
+    scope = scope_of(course or course_settings.of_notebook())
+    course = course or course_settings.of_notebook()
+    want = scope.get(name)
     try:
         statement = ast.parse(line.strip()).body[0]
     except (SyntaxError, IndexError, ValueError):
@@ -241,12 +247,12 @@ def diagnose(name, line, got=None, cell="training"):
     if want is None or not isinstance(statement, ast.Assign):
         return [], [], ""
     expr = statement.value
-    base, mismatch = _evaluate(expr)
+    base, mismatch = _evaluate(expr, scope)
     got = got if got is not None else base
     ja, en = [], []
     if mismatch is not None:
-        left, right = shape_of(mismatch.left, SCOPE) if _ok(mismatch.left) else "?", \
-            shape_of(mismatch.right, SCOPE) if _ok(mismatch.right) else "?"
+        left, right = shape_of(mismatch.left, scope) if _ok(mismatch.left, scope) else "?", \
+            shape_of(mismatch.right, scope) if _ok(mismatch.right, scope) else "?"
         sign = "@" if isinstance(mismatch.op, ast.MatMult) or isinstance(mismatch, ast.Call) else \
             {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}.get(type(mismatch.op), "?")
         if isinstance(mismatch, ast.BinOp):
@@ -255,15 +261,18 @@ def diagnose(name, line, got=None, cell="training"):
             en.append(f"`{a}` is {left} and `{b}` is {right}: they do not fit on either side of {sign}.")
     causes = []
     if got is not None and len(got) == 2 and got == want[::-1] and got != want:
-        causes.append(("結果が転置になっています。掛ける順番と .T を確かめてください。",
-                       "The result is transposed: check the order of the factors and the .T.", "transposed product"))
-    bias = _bias_sum(name, tuple(got), want) if got is not None else None
+        product = "@" in line or "dot" in line or "matmul" in line
+        order_ja = "掛ける順番と .T を確かめてください。" if product else ""
+        order_en = ": check the order of the factors and the .T." if product else "."
+        causes.append(("結果が転置された形になっています。" + order_ja, "The result is transposed" + order_en,
+                       "transposed product"))
+    bias = _bias_sum(name, tuple(got), want, course.batch_size) if got is not None else None
     if bias:
         causes.append(bias)
     if not causes:
         seen = set()
-        for variant, operand, shape, family in _variants(expr, name):
-            shape_now, _ = _evaluate(variant)
+        for variant, operand, shape, family in _variants(expr, name, scope):
+            shape_now, _ = _evaluate(variant, scope)
             if shape_now == want and (operand, family) not in seen:
                 seen.add((operand, family))
                 causes.append(_cause(family, operand, shape, name, got, cell))
@@ -278,9 +287,9 @@ def diagnose(name, line, got=None, cell="training"):
     return ja, en, mistake
 
 
-def _ok(node):
+def _ok(node, scope):
     try:
-        shape_of(node, SCOPE)
+        shape_of(node, scope)
         return True
     except (_Mismatch, _Unknown):
         return False

@@ -14,7 +14,7 @@ HANDOUT_NO_HINTS = "mnist_mlp_exercise_no_hints.ipynb"
 
 # The modules the notebook imports, which its first code cell downloads beside it on Colab (in this order).
 HELPERS = ("utils.py", "progress.py", "mnist_data.py", "checks.py", "messages.py", "blanks.py", "judge.py",
-           "diagnosis.py", "runlines.py", "reference.py", "handout.py", "mistake_values.json")
+           "diagnosis.py", "repair.py", "runlines.py", "reference.py", "course.py", "handout.py", "mistake_values.json")
 
 BLANK = "### CODE HERE ###"  # what a blank holds, as in the course's handout
 # A line with a blank: its indentation, then the name it assigns or `return` (the one pattern the checks read).

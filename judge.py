@@ -9,14 +9,20 @@ Nothing here runs a learner's code: the grader judges, outside its sandbox, data
 IPython, no module-level setting: whether the handout has hints is an argument.
 """
 
+import ast
+import textwrap
 from dataclasses import dataclass, field
 
 import numpy as np
 
+import course as course_settings
 import diagnosis
+import messages
 import reference
+import repair
+import runlines
 from blanks import COLUMNS, FUNCTION_ROWS, FUNCTIONS, INFERENCE_ROWS, STEP, TEST, TEST_ROWS, TRAINING_ROWS
-from reference import rel_error, shape_in_notebook
+from reference import rel_error
 from runlines import decode
 
 # The largest relative error of a right line (docs/checks.md, "The tolerance"): the 94 right lines of tests/mistakes.py
@@ -40,6 +46,7 @@ class Verdict:
     lineno: int = 0  # its line in the cell
     mistake: str = ""  # the named mistake (English), for a class's summary
     detail: str = ""  # Python's own words for an error, shown after the Japanese paragraph
+    slips: list = field(default_factory=list)  # the kinds of the slips the search found (repair.py), if any
 
     @property
     def ok(self):
@@ -70,7 +77,7 @@ def hint_pointer(blank, hints=True, empty=False):
             "Derive it again; the hint above holds the equation.")
 
 
-def _error_pointer(kind, message, name, line, blank, hints, cell):
+def _error_pointer(kind, message, name, line, blank, hints, cell, course):
     """What a learner does about the exception their line raised: from the shapes where they tell."""
     if kind == "NameError":
         unknown = message.split("'")[1] if message.count("'") >= 2 else ""
@@ -84,7 +91,7 @@ def _error_pointer(kind, message, name, line, blank, hints, cell):
     if kind == "LineTimeout":
         return (["この行が時間内に終わりませんでした。"], ["This line did not finish in its time limit."])
     if kind == "ValueError" and ("matmul" in message or "broadcast" in message):
-        ja, en, _ = diagnosis.diagnose(name, line, cell=cell)
+        ja, en, _ = diagnosis.diagnose(name, line, cell=cell, course=course)
         if any(text.startswith(("よくある間違い", "次のどれか")) for text in ja):  # a cause was named
             return ja, en
         if "matmul" in message:
@@ -101,13 +108,13 @@ def _error_pointer(kind, message, name, line, blank, hints, cell):
     return [ja], [en]
 
 
-def judge_row(name, made, right, hints=True, cell="training"):
+def judge_row(name, made, right, how=None, cell="training"):
     """The verdict on one line (``made``: what ``runlines.run_lines`` recorded for it) against ``right[name]``."""
     blank = STEP.get(name) or TEST.get(name)
     if made is None:
         return Verdict("error", [f"{name} に代入する行が見つかりません。行を消してしまっていないか確かめてください。"],
                        [f"No line assigns {name}: was it deleted?"], mistake="line missing")
-    verdict = _judge_made(name, blank, made, right, hints, cell)
+    verdict = _judge_made(name, blank, made, right, cell, how or How())
     verdict.line, verdict.lineno = made["line"], made["lineno"]
     if made.get("unassigned") and not verdict.ok:  # the real cause: what the learner wrote there is never kept
         lineno, text = made["unassigned"]
@@ -118,22 +125,100 @@ def judge_row(name, made, right, hints=True, cell="training"):
     return verdict
 
 
-def _judge_made(name, blank, made, right, hints, cell):
+@dataclass
+class How:
+    """How a cell is judged: hints in the handout, the course's settings, the known mistakes on or off (the tests
+    switch them off to measure the search alone), and the search's budget, shared by the cell's lines."""
+
+    hints: bool = True
+    course: object = None
+    curated: bool = True
+    budget: repair.Budget = field(default_factory=repair.Budget)
+
+    def __post_init__(self):
+        self.course = self.course or course_settings.of_notebook()
+
+
+# Factors and terms a learner may leave out of a line, per cell (a name the cell does not have is skipped).
+VOCABULARY = {"training": ("dsigmoid_du(U_2)", "eta", "batch_size", "D", "Y", "Z_2", "X", "(1 - Y)", "(1 - Z_2)",
+                           "b_2", "b_3", "W_2", "W_3", "W_3.T", "Delta_3", "Delta_2", "eta * dLdW_3", "eta * dLdb_3",
+                           "eta * dLdW_2", "eta * dLdb_2"),
+              "inference": ("b_2", "b_3", "X", "Z_2", "U_2"),
+              "functions": ("U", "Y", "D", "(1 - Y)", "(1 - D)", "np.log(1 - Y)", "sigmoid(U)", "(1 - sigmoid(U))"),
+              "test": ()}
+
+
+def scope(cell, name, right, course):
+    """The names a line of ``name`` ran with on the tiny problem: the cell's inputs and the rows before it, right."""
+    if cell == "training":
+        ns, rows = runlines.training_scope(course)[0], TRAINING_ROWS
+    elif cell == "inference":
+        ns, rows = runlines.inference_scope(course)[0], INFERENCE_ROWS
+        ns["X"] = right["X"]  # after the cell's own X = X.T
+    else:
+        ns, rows = dict(reference.test_cell_values(course)[0]), TEST_ROWS
+    before = rows[:rows.index(name)] if name in rows else []
+    ns.update({row: right[row] for row in before})
+    if "Z_3" in before:
+        ns["Y"] = right["Z_3"]  # the cell's own Y = Z_3
+    if "Y_hat" in before:
+        ns["y_hat"] = np.asarray(right["Y_hat"]).argmax(axis=1)
+    return ns
+
+
+def _search(source, env, name, how, cell, is_right):
+    literals = {key: getattr(how.course, key) for key in ("eta", "batch_size", "nb_classes")
+                if getattr(how.course, key) is not None}
+    return repair.search(source, env, name, is_right, VOCABULARY[cell], literals, how.budget)
+
+
+def _slip_words(slips, how, blank=None):
+    """The slips in words; with hints, the corrected part too, but only where the handout shows the equation (a
+    derived blank's corrected part would be its equation)."""
+    widths = {reference.TINY["d"]: how.course.x_dim, reference.TINY["h"]: how.course.h_dim}
+    return messages.slip_message(slips, how.hints, blank is None or blank.shown, widths)
+
+
+def _judge_made(name, blank, made, right, cell, how):  # the order a verdict is reached in, step by step
+    hints = how.hints
     pointer_ja, pointer_en = hint_pointer(blank, hints)
     value = made.get("value") or {}
     notebook = made.get("notebook") or {}
+    old = right.get(f"old_{name}") if name in UPDATES else 0
+    want = right[name]
+
+    def distance(a, b):
+        return rel_error(np.asarray(a, dtype=np.float64) - old, np.asarray(b, dtype=np.float64) - old)
+
+    def is_right(candidate):
+        candidate = np.asarray(candidate, dtype=np.float64)
+        return candidate.shape == np.shape(want) and np.all(np.isfinite(candidate)) and \
+            distance(candidate, want) < TOLERANCE
+
+    def slips():
+        if made.get("unassigned"):
+            return None
+        return _search(made["line"], scope(cell, name, right, how.course), name, how, cell, is_right)
+
     if made.get("raised") is None and value.get("kind") == "empty":
         empty_ja, empty_en = hint_pointer(blank, hints, empty=True)
         return Verdict("empty", [f"{name} の空欄がまだ埋まっていません。", empty_ja],
                        [f"{name} is not filled yet. {empty_en}"])
     if made.get("raised") is not None:
         kind, message = notebook.get("raised") or made["raised"]
-        what_ja, what_en = _error_pointer(kind, message, name, made["line"], blank, hints, cell)
+        found = slips() if kind != "LineTimeout" else None
+        if found:
+            slip_ja, slip_en = _slip_words(found, how, blank)
+            cause_ja, cause_en, mistake = diagnosis.diagnose(name, made["line"], cell=cell, course=how.course)
+            return Verdict("error", [slip_ja, *cause_ja], [f"The line of {name} raised {kind}: {message}.", slip_en,
+                                                          *cause_en],
+                           mistake=mistake or "slip: " + " + ".join(s.kind for s in found), detail=f"{kind}: {message}",
+                           slips=[s.kind for s in found])
+        what_ja, what_en = _error_pointer(kind, message, name, made["line"], blank, hints, cell, how.course)
         return Verdict("error", what_ja, [f"The line of {name} raised {kind}: {message}.", *what_en], mistake=kind,
                        detail=f"{kind}: {message}")
     shape = str(tuple(notebook["shape"])) if "shape" in notebook else ""
     got = decode(value)
-    want = right[name]
     if got is None and value.get("kind") == "too big":
         got_shape = tuple(value["shape"])
     elif got is None:
@@ -142,47 +227,56 @@ def _judge_made(name, blank, made, right, hints, cell):
     else:
         got_shape = got.shape
     if got_shape != np.shape(want):
-        right_shape = shape_in_notebook(blank.shape) if blank.shape else str(np.shape(want))
+        right_shape = str(how.course.shape(blank.shape)) if blank.shape else str(np.shape(want))
         seen = shape or str(got_shape)
+        headline_ja = f"{name} の形が {seen} になっています。正しい形は {right_shape} です。"
+        headline_en = f"{name} has shape {seen}; it should be {right_shape}."
+        found = slips()
         cause_ja, cause_en, mistake = diagnosis.diagnose(name, made["line"], tuple(notebook.get("shape", got_shape)),
-                                                         cell)
+                                                         cell, how.course)
+        if found:
+            slip_ja, slip_en = _slip_words(found, how, blank)
+            return Verdict("wrong", [headline_ja, slip_ja, *cause_ja], [headline_en, slip_en, *cause_en], shape=shape,
+                           mistake=mistake or "slip: " + " + ".join(s.kind for s in found),
+                           slips=[s.kind for s in found])
         if not cause_ja:
             cause_ja, cause_en = [pointer_ja], [pointer_en]
-        return Verdict("wrong", [f"{name} の形が {seen} になっています。正しい形は {right_shape} です。", *cause_ja],
-                       [f"{name} has shape {seen}; it should be {right_shape}.", *cause_en],
+        return Verdict("wrong", [headline_ja, *cause_ja], [headline_en, *cause_en],
                        shape=shape, mistake=mistake or "wrong shape")
-    old = right.get(f"old_{name}") if name in UPDATES else 0
-
-    def distance(a, b):
-        return rel_error(a - old, b - old)
-
     error = distance(got, want) if np.all(np.isfinite(got)) else float("inf")
     if error < TOLERANCE:
         return Verdict("ok", error=error, shape=shape)
-    for wrong, ja, en in blank.mistakes:
-        value = _wrong_value(wrong, right)
-        if value is not None and np.shape(value) == got.shape and distance(got, value) < TOLERANCE:
-            return Verdict("wrong", [f"よくある間違い: {ja}"], [f"{name} is wrong. Likely mistake: {en}."],
-                           error=error, shape=shape, mistake=en)
+    found = slips()
+    matching = [(ja, en) for wrong, ja, en in (blank.mistakes if how.curated else ())
+                if _matches(_wrong_value(wrong, right), got, distance)]
+    # Two known mistakes with one value (with the notebook's eta = 1 / batch_size, "times eta" is "divided by the
+    # batch"): only the learner's own line tells them apart, so where a slip was found, neither is said.
+    known = matching[0] if len(matching) == 1 or (matching and not found) else None
+    if found or known:
+        ja = [_slip_words(found, how, blank)[0]] if found else []
+        en = [_slip_words(found, how, blank)[1]] if found else []
+        if known:
+            ja.append(f"よくある間違い: {known[0]}")
+            en.append(f"Likely mistake: {known[1]}.")
+        return Verdict("wrong", ja, [f"{name} is wrong.", *en], error=error, shape=shape,
+                       mistake=known[1] if known else "slip: " + " + ".join(s.kind for s in found),
+                       slips=[s.kind for s in found] if found else [])
     if not np.all(np.isfinite(got)):
         return Verdict("wrong", [f"{name} に nan か inf が含まれています。{NAN_CAUSES[0]}", pointer_ja],
                        [f"{name} holds nan or inf. {NAN_CAUSES[1]} {pointer_en}"], error=error, shape=shape,
                        mistake="nan or inf")
-    step_ja, step_en = chain_step(blank, hints)
-    return Verdict("wrong", [f"形は合っていますが、値が違います。{step_ja}"],
-                   [f"{name} has the right shape but a wrong value. {step_en}"],
+    return Verdict("wrong", [f"形は合っていますが、値が違います。{UNEXPLAINED[0]}{pointer_ja}"],
+                   [f"{name} has the right shape but a wrong value. {UNEXPLAINED[1]} {pointer_en}"],
                    error=error, shape=shape, mistake="another mistake")
 
 
-def chain_step(blank, hints=True):
-    """For a right shape with a wrong value: one step of the chain rule for a derived blank (which factor comes from
-    which derivative, never the equation), or the pointer to the equation for a blank whose equation is shown."""
-    if blank.shown or not blank.chain:
-        return hint_pointer(blank, hints)
-    ja, en = blank.chain
-    if hints:
-        return f"{ja}それでも合わなければ「ヒント」を開いてください。", f"{en} If it still differs, open the hint."
-    return ja, en
+# Said where neither a slip within two edits nor a known mistake explains a value: one honest sentence.
+UNEXPLAINED = ("1〜2か所の書き間違いを直しても正しい値にならないので、式そのものが違うようです。",
+               "No one or two small edits of the line give the right value, so the formula itself seems to differ.")
+
+
+def _matches(value, got, distance):
+    return value is not None and np.shape(value) == got.shape and distance(got, value) < TOLERANCE
 
 
 def _wrong_value(wrong, right):
@@ -190,7 +284,7 @@ def _wrong_value(wrong, right):
         return wrong(right)
 
 
-def _rows(made, rows, right, hints, where="", cell="training"):
+def _rows(made, rows, right, how, where="", cell="training"):
     made = made or {}
     if "cell_raised" in made:
         kind, message = made["cell_raised"]
@@ -200,7 +294,7 @@ def _rows(made, rows, right, hints, where="", cell="training"):
     verdicts = {}
     for name in rows:
         if name in made:
-            verdicts[name] = judge_row(name, made[name], right, hints, cell)
+            verdicts[name] = judge_row(name, made[name], right, how, cell)
         else:
             verdicts[name] = Verdict("error", [f"{where}{name} に代入する行が見つかりません。"
                                                "行を消してしまっていないか確かめてください。"],
@@ -209,25 +303,29 @@ def _rows(made, rows, right, hints, where="", cell="training"):
     return verdicts
 
 
-def judge_training(made, hints=True):
+def judge_training(made, hints=True, course=None, curated=True):
     """{row: Verdict} for the 14 lines of one SGD step (``runlines.run_training``'s data)."""
-    return _rows(made, TRAINING_ROWS, reference.training_reference()[3], hints)
+    how = How(hints, course, curated)
+    return _rows(made, TRAINING_ROWS, reference.training_reference(how.course)[3], how)
 
 
-def judge_inference(made, hints=True):
+def judge_inference(made, hints=True, course=None, curated=True):
     """{row: Verdict} for the four lines of ``inference``; every row an error when no ``inference`` is defined."""
     if made == {}:
         return {name: Verdict("error", ["inference を定義する def が見つかりません。"], ["No def of inference found."],
                               mistake="no def") for name in INFERENCE_ROWS}
-    return _rows(made, INFERENCE_ROWS, reference.inference_reference()[2], hints, "inference の中に ", "inference")
+    how = How(hints, reference.inference_course(course or course_settings.of_notebook()), curated)
+    return _rows(made, INFERENCE_ROWS, reference.inference_reference(how.course)[2], how, "inference の中に ",
+                 "inference")
 
 
-def judge_test(made, hints=True):
+def judge_test(made, hints=True, course=None, curated=True):
     """{row: Verdict} for Y_hat and testacc."""
-    return _rows(made, TEST_ROWS, reference.test_cell_values()[1], hints)
+    how = How(hints, course, curated)
+    return _rows(made, TEST_ROWS, reference.test_cell_values(how.course)[1], how, cell="test")
 
 
-def judge_functions(made, hints=True):
+def judge_functions(made, hints=True, course=None, curated=True):
     """{name: Verdict} for the four functions (``runlines.run_functions``'s data)."""
     if "cell_raised" in made:
         kind, message = made["cell_raised"]
@@ -243,7 +341,7 @@ def judge_functions(made, hints=True):
             verdicts[name] = Verdict("error", [f"{name} が定義されていません。"], [f"{name} is not defined."],
                                      mistake="not defined")
             continue
-        verdicts[name] = _judge_function(name, one["probes"], probes[name])
+        verdicts[name] = _judge_function(name, one, probes[name], How(hints, course, curated))
         verdicts[name].line, verdicts[name].lineno = one["line"], one["lineno"]
     return verdicts
 
@@ -262,26 +360,68 @@ OVERFLOW = {  # why a function returns nan at +-1000, and what to do: the handou
 def _probe_call(name, kwargs):
     """How a probe called the function, for a learner who never made that call."""
     if kwargs.get("reduce_axis") == 1:
-        return (f"{name}(U, reduce_axis=1) で確かめたときです (U は (6, 10)、1行が1つのデータ)。"
+        return (f"{name}(U, reduce_axis=1) で確かめたときの結果です (U の1行が1つのデータ)。"
                 "このノートブックではこの呼び方をしませんが、reduce_axis の方向に計算する関数なので、"
                 "reduce_axis=1 でも正しく動く必要があります。",
-                f"This is the call {name}(U, reduce_axis=1), U of shape (6, 10), one example per row. The notebook "
-                "never calls it that way, but the function computes along reduce_axis, so it must work there too.")
+                f"This is the call {name}(U, reduce_axis=1), one example per row of U. The notebook never calls it "
+                "that way, but the function computes along reduce_axis, so it must work there too.")
     return "", ""
 
 
-def _judge_function(name, results, probes):
+def _function_slips(name, one, args, kwargs, want, how):
+    """The slips of a function's def (its body, as the learner wrote it) on one probe: its arguments bound as the
+    probe calls it, the other functions right."""
+    try:
+        node = ast.parse(textwrap.dedent(one.get("def") or "")).body[0]
+        assert isinstance(node, ast.FunctionDef)
+    except (SyntaxError, IndexError, AssertionError, ValueError):
+        return None
+    names = [a.arg for a in node.args.args]
+    defaults = dict(zip(names[len(names) - len(node.args.defaults):], node.args.defaults, strict=True))
+    env = {other: f for other, f in runlines.right_functions().items() if other != name}
+    try:
+        env.update({n: repair.evaluate(d, {}) for n, d in defaults.items()})
+    except repair.Unsupported:
+        return None
+    env.update(dict(zip(names, args, strict=False)))
+    env.update(kwargs)
+    body = "\n".join(ast.unparse(statement) for statement in node.body)
+
+    def is_right(candidate):
+        candidate = np.asarray(candidate, dtype=np.float64)
+        return candidate.shape == np.shape(want) and np.all(np.isfinite(candidate)) and \
+            rel_error(candidate, want) < TOLERANCE
+
+    return _search(body, env, "__return__", how, "functions", is_right)
+
+
+def _judge_function(name, one, probes, how):
     blank = FUNCTIONS[name]
     largest = 0.0  # the largest relative error over the probes, for a right function
-    for result, (_, kwargs, r, want) in zip(results, probes, strict=False):
+    for result, (args, kwargs, r, want) in zip(one["probes"], probes, strict=False):
         call_ja, call_en = _probe_call(name, kwargs)
         extra_ja, extra_en = ([call_ja] if call_ja else []), ([call_en] if call_en else [])
+
+        def slipped(status, headline_ja, headline_en, detail="", args=args, kwargs=kwargs, want=want,
+                    extra_ja=extra_ja, extra_en=extra_en):
+            found = _function_slips(name, one, args, kwargs, want, how)
+            if not found:
+                return None
+            slip_ja, slip_en = _slip_words(found, how)
+            return Verdict(status, [*headline_ja, slip_ja, *extra_ja], [*headline_en, slip_en, *extra_en],
+                           mistake="slip: " + " + ".join(s.kind for s in found), detail=detail,
+                           slips=[s.kind for s in found])
+
         if "raised" in result:
             kind, message = result["raised"]
             if kind == "SyntaxError":
                 return Verdict("error", [f"{name} の return の行が Python の文になっていません。"],
                                [f"The return line of {name} is not valid Python."], mistake="SyntaxError",
                                lineno=result.get("lineno", 0))
+            found = slipped("error", [f"{name} の中でエラーが出ました。"], [f"{name} raised {kind}: {message}"],
+                            f"{kind}: {message}")
+            if found:
+                return found
             cause_ja, cause_en = [], []
             if name == "softmax" and kind == "ValueError" and "broadcast" in message:
                 cause_ja = ["和をとると軸が1つ減るので、そのままでは U と割り算できません。割る前に、和の形を shp に"
@@ -308,8 +448,20 @@ def _judge_function(name, results, probes):
                                      *OVERFLOW[name]], [f"{name} returns nan or inf for large inputs (entries of U at "
                                                         "±1000): exp overflows to inf, or every exp underflows to 0."],
                            mistake="overflows to nan")
+        if value.get("python") and name == "softmax_cross_entropy":
+            kind = value["python"]
+            return Verdict("wrong", [f"{name} が Python の数 ({kind}) を返しています。"
+                                     "講座のエラーチェックは返した値の .shape を確かめるので、"
+                                     "float(...) などで直さずに、np.sum の結果 (NumPy の値) のまま返してください。"],
+                           [f"{name} returns a Python {value['python']}: the course's error check reads its .shape, "
+                            "so return NumPy's value as it is."], mistake="a Python number, not NumPy's")
         if got.shape != want.shape:
             scalar = want.shape == () and got.ndim >= 1
+            headline = ([f"{name} の出力の形が {got.shape} になっています。正しい形は {want.shape} です。"],
+                        [f"{name} returned shape {got.shape}; it should be {want.shape} here."])
+            found = None if scalar else slipped("wrong", *headline)
+            if found:
+                return found
             return Verdict("wrong", [f"{name} の出力の形が {got.shape} になっています。正しい形は {want.shape} です。",
                                      *(["よくある間違い: データごとの和で止まっています。L はミニバッチ全体の和で、"
                                         "1つの数 (形 ()) です。"] if scalar else []), *extra_ja],
@@ -321,25 +473,36 @@ def _judge_function(name, results, probes):
         if error < TOLERANCE:
             largest = max(largest, error)
             continue
-        for number, (wrong, ja, en) in enumerate(blank.mistakes):
+        known = None
+        for number, (wrong, ja, en) in enumerate(blank.mistakes if how.curated else ()):
             value = _wrong_value(wrong, r)
             if np.shape(value) == got.shape and rel_error(got, value) < TOLERANCE:
                 if name == "softmax" and number == 0 and kwargs.get("reduce_axis") == 1:  # right at reduce_axis=0
                     ja, en = ("軸が reduce_axis ではなく axis=0 に固定されています。最大値も和も reduce_axis の方向で"
                               "とってください。",
                               "the axis is fixed at 0 instead of reduce_axis, for the max and the sum")
-                return Verdict("wrong", [f"よくある間違い: {ja}", *extra_ja],
-                               [f"{name} is wrong. Likely mistake: {en}.", *extra_en], mistake=en)
+                known = ([f"よくある間違い: {ja}"], [f"Likely mistake: {en}."], en)
+                break
+        found = slipped("wrong", [], [f"{name} is wrong."])
+        if found and known:
+            found.ja[1:1], found.en[2:2], found.mistake = known[0], known[1], known[2]
+            return found
+        if found:
+            return found
+        if known:
+            return Verdict("wrong", [*known[0], *extra_ja], [f"{name} is wrong.", *known[1], *extra_en],
+                           mistake=known[2])
         if not np.all(np.isfinite(got)):
             return Verdict("wrong", [f"{name} が nan か inf を返します。{NAN_CAUSES[0]}", *extra_ja],
                            [f"{name} returns nan or inf. {NAN_CAUSES[1]}", *extra_en], mistake="nan or inf")
-        return Verdict("wrong", ["形は合っていますが、値が違います。上の説明にある式と見比べてください。", *extra_ja],
-                       [f"{name} is wrong: compare it with its equation above.", *extra_en],
+        return Verdict("wrong", ["形は合っていますが、値が違います。" + UNEXPLAINED[0] +
+                                 "上の説明にある式と見比べてください。", *extra_ja],
+                       [f"{name} is wrong. {UNEXPLAINED[1]} Compare it with its equation above.", *extra_en],
                        mistake="another mistake", error=error)
     return Verdict("ok", error=largest)
 
 
-def judge_cells(made, hints=True):
+def judge_cells(made, hints=True, course=None, curated=True):
     """A verdict for each of the 24 blanks (``blanks.COLUMNS``), from ``runlines.run_cells``'s data."""
     judges = {"functions": (judge_functions, ""), "inference": (judge_inference, "inference."),
               "training": (judge_training, "training."), "test": (judge_test, "")}
@@ -350,7 +513,7 @@ def judge_cells(made, hints=True):
             found = {name: Verdict("error", ["このセルが見つかりません。"], ["This cell was not found."],
                                    mistake="cell missing") for name in rows[cell]}
         else:
-            found = judge(made[cell], hints)
+            found = judge(made[cell], hints, course, curated)
         verdicts.update({prefix + name: v for name, v in found.items()})
     return {name: verdicts[name] for name in COLUMNS}
 

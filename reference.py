@@ -10,13 +10,24 @@
 Nothing here runs a learner's code, imports IPython or keeps a setting.
 """
 
+import dataclasses
+import functools
+
 import numpy as np
 
-# Sizes of the tiny check problem and the notebook's sizes they stand for: input pixels d, hidden units h,
-# classes k, batch n.
-TINY = {"d": 7, "h": 5, "k": 10, "n": 6, "t": 40}
-NOTEBOOK = {"d": 784, "h": 256, "k": 10, "n": 100, "t": 10000}  # t: the test set, for the test-set cell
-ETA = 0.1  # the tiny problem's learning rate
+import course as course_settings
+
+# The tiny problem's layer widths: input pixels d and hidden units h. Everything else is the notebook's own
+# (``course.Course``): its classes k, its mini-batch n, its η, so a literal copied from the notebook means there what
+# it means in the notebook. d and h differ from each other and from k and n, so a transposed product cannot pass.
+TINY = {"d": 7, "h": 5}
+INFERENCE_ROWS = 100  # inference is checked on 100 images, as the course's own check calls it: inference(X_train[:100])
+PROBE = {"k": 10, "n": 6}  # the four functions' probes: their own sizes, which no message quotes
+
+
+def tiny_sizes(course):
+    """The tiny problem's sizes for a course: its layer widths small, its classes, batch and test set the course's."""
+    return {**TINY, "k": course.nb_classes, "n": course.batch_size, "t": course.n_test}
 
 
 def rel_error(a, b):
@@ -44,30 +55,29 @@ def softmax(u, axis=0):
     return e / e.sum(axis=axis, keepdims=True)
 
 
-def tiny_problem(seed=111):
-    """Parameters W_2 (5, 7), b_2 (5, 1), W_3 (10, 5), b_3 (10, 1), a batch X (7, 6), one-hot D (10, 6); float64."""
+def tiny_problem(course=None, seed=111):
+    """Parameters W_2 (h, d), b_2 (h, 1), W_3 (k, h), b_3 (k, 1), a batch X (d, n), one-hot D (k, n); float64."""
     rng = np.random.default_rng(seed)
-    d, h, k, n = TINY["d"], TINY["h"], TINY["k"], TINY["n"]
+    sizes = tiny_sizes(course or course_settings.of_notebook())
+    d, h, k, n = sizes["d"], sizes["h"], sizes["k"], sizes["n"]
     params = {"W_2": rng.normal(size=(h, d)), "b_2": rng.normal(size=(h, 1)),
               "W_3": rng.normal(size=(k, h)), "b_3": rng.normal(size=(k, 1))}
+    if n is None:  # before the training cell has set batch_size: the network alone
+        return params, None, None
     X = rng.random((d, n))
     D = np.eye(k)[:, rng.integers(0, k, n)]
     return params, X, D
 
 
-def notebook_shape(spec):
-    """The shape, in the notebook's sizes, of a spec such as "hd" (256, 784) or "k1" (10, 1)."""
-    return tuple(NOTEBOOK.get(c, 1) for c in spec)
+def notebook_shape(spec, course=None):
+    """The shape, in the notebook's sizes, of a spec such as "hd" (256, 784) or "k1" (10, 1) (default: the
+    handout's settings)."""
+    return (course or course_settings.of_notebook()).shape(spec)
 
 
-def notebook_zeros(spec):
+def notebook_zeros(spec, course):
     """Zeros of the notebook's sizes for a shape spec, float32."""
-    return np.zeros(notebook_shape(spec), dtype=np.float32)
-
-
-def shape_in_notebook(spec):
-    """A shape spec written out in the notebook's sizes: "hn" -> "(256, 100)"."""
-    return str(notebook_shape(spec))
+    return np.zeros(course.shape(spec), dtype=np.float32)
 
 
 def _loss_from_U3(U_3, D):
@@ -112,16 +122,25 @@ def reference_step(params, X, D, eta):
     return r
 
 
-def training_reference():
-    """The tiny problem and every right tensor of one SGD step on it (what the training cell's 14 lines make)."""
-    params, X, D = tiny_problem()
-    return params, X, D, reference_step(params, X, D, ETA)
+@functools.cache
+def training_reference(course=None):
+    """The tiny problem and every right tensor of one SGD step on it, with the course's η (what the training cell's
+    14 lines make). Cached: the same course gives the same arrays, which no caller changes."""
+    course = course or course_settings.of_notebook()
+    params, X, D = tiny_problem(course)
+    return params, X, D, reference_step(params, X, D, course.eta)
 
 
-def inference_reference():
-    """The tiny network, a batch of 6 images one per row (as ``inference`` takes them), and the right forward pass."""
-    params, _, _ = tiny_problem()
-    X = np.random.default_rng(1).random((TINY["n"], TINY["d"]))
+def inference_course(course):
+    """The course as the inference check sees it: its batch is the INFERENCE_ROWS images inference is called on."""
+    return dataclasses.replace(course, batch_size=INFERENCE_ROWS)
+
+
+def inference_reference(course=None):
+    """The tiny network, a batch of INFERENCE_ROWS images one per row (as ``inference`` takes them), and the right
+    forward pass."""
+    params, _, _ = tiny_problem(course or course_settings.of_notebook())
+    X = np.random.default_rng(1).random((INFERENCE_ROWS, TINY["d"]))
     return params, X, {**reference_forward(params, X.T), "X": X.T}
 
 
@@ -129,7 +148,7 @@ def function_probes():
     """For each of the four functions: [(its arguments, its keyword arguments, the values r of that probe, the right
     value)]. The second softmax probe calls it with ``reduce_axis=1``, as the notebook itself never does."""
     rng = np.random.default_rng(0)
-    k, n = TINY["k"], TINY["n"]
+    k, n = PROBE["k"], PROBE["n"]
     U = rng.normal(size=(k, n)) * 3
     D = np.eye(k)[:, U.argmax(axis=0)]  # the right class the likeliest (0.3 to 0.99): a learner's log(Y + 1e-5) passes
     Y = softmax(U)
@@ -148,14 +167,18 @@ def function_probes():
     }
 
 
-def test_cell_values():
-    """The test cell's inputs on the tiny network, and its right values: one prediction function for every set."""
-    params, _, _ = tiny_problem()
+@functools.cache
+def test_cell_values(course=None):
+    """The test cell's inputs on the tiny network, as many images in each set as the notebook's split has, the names
+    the notebook has defined by then (``valacc`` ...), and the right values: one prediction function for every set.
+    Cached: a caller copies the first dict before it changes it."""
+    course = course or course_settings.of_notebook()
+    params, _, _ = tiny_problem(course)
     rng = np.random.default_rng(2)
-    m = TINY["t"]
-    sets = {name: rng.random((m, TINY["d"])) for name in ("X_train", "X_valid", "X_test")}
-    labels = {name: rng.integers(0, TINY["k"], m) for name in ("y_train", "y_valid", "y_test")}
-    one_hot = {"Y_" + name[2:]: np.eye(TINY["k"])[y] for name, y in labels.items()}  # Y_test ..., as the notebook
+    rows = {"train": course.n_train, "valid": course.n_valid, "test": course.n_test}
+    sets = {f"X_{name}": rng.random((m, TINY["d"])) for name, m in rows.items()}
+    labels = {f"y_{name}": rng.integers(0, course.nb_classes, m) for name, m in rows.items()}
+    one_hot = {"Y_" + name[2:]: np.eye(course.nb_classes)[y] for name, y in labels.items()}  # Y_test, as the notebook
 
     def inference(X):
         return reference_forward(params, np.asarray(X).T)["Z_3"].T
@@ -164,11 +187,14 @@ def test_cell_values():
         return float(np.mean(np.asarray(y_true) == np.asarray(y_pred)))
 
     Y_hat = inference(sets["X_test"])
+    valacc = accuracy(labels["y_valid"], inference(sets["X_valid"]).argmax(axis=1))  # the validation cell's
     r = {"Y_hat": Y_hat, "valid_Y_hat": inference(sets["X_valid"]), "train_Y_hat": inference(sets["X_train"]),
          "testacc": np.asarray(accuracy(labels["y_test"], Y_hat.argmax(axis=1))),
          "valid_acc": np.asarray(accuracy(labels["y_valid"], Y_hat.argmax(axis=1))),
-         "one_hot_acc": np.asarray(accuracy(one_hot["Y_test"], Y_hat))}
-    return {"np": np, "inference": inference, "calculate_accuracy": accuracy, **sets, **labels, **one_hot}, r
+         "valacc": np.asarray(valacc), "one_hot_acc": np.asarray(accuracy(one_hot["Y_test"], Y_hat))}
+    names = {"np": np, "inference": inference, "calculate_accuracy": accuracy, "valacc": valacc,
+             **{name: value for name, value in course.as_dict().items() if value is not None}}
+    return {**names, **sets, **labels, **one_hot}, r
 
 
 def accuracy_of_weights(weights, X_test, y_test):

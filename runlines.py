@@ -20,6 +20,7 @@ import warnings
 
 import numpy as np
 
+import course as course_settings
 import reference
 from blanks import FUNCTION_ROWS, INFERENCE_ROWS, STEP, TEST_ROWS, TRAINING_ROWS
 from handout import BLANK, BLANK_LINE, STEP_END, STEP_START
@@ -79,7 +80,8 @@ def encode(value):
     shape = [int(s) for s in array.shape]
     if array.size > MAX_VALUES:
         return {"kind": "too big", "shape": shape}
-    return {"dtype": str(array.dtype), "shape": shape, "data": array.astype(np.float64).ravel().tolist()}
+    python = {"python": type(value).__name__} if type(value) in (int, float) else {}  # not NumPy's: no .shape
+    return {"dtype": str(array.dtype), "shape": shape, "data": array.astype(np.float64).ravel().tolist(), **python}
 
 
 def decode(data):
@@ -139,37 +141,45 @@ def _broken_line(number):
     raise _Broken(number)
 
 
-# A learner may write a notebook size as a number (np.ones((100, 1)), .reshape(256, 1)): on the tiny problem, a
-# number of a shape is read as the tiny problem's size, so a right line with a literal size passes.
-SIZES = {reference.NOTEBOOK[key]: reference.TINY[key] for key in "dhnt"}
+# A learner may write a layer's width as a number (.reshape(256, 1), X_test.reshape(-1, 784)): the tiny problem's
+# layers are narrower, so there a number of a shape that is a layer's width is read as the tiny layer's. The classes,
+# the batch and η are the notebook's own on the tiny problem: a literal 100 or 0.01 needs no reading.
 _SHAPED = {"reshape", "ones", "zeros", "empty", "full", "broadcast_to", "resize"}
 
 
-def _tiny_size(node):
-    if isinstance(node, ast.Constant) and type(node.value) is int and node.value in SIZES:
-        return ast.copy_location(ast.Constant(SIZES[node.value]), node)
-    if isinstance(node, ast.Tuple | ast.List):
-        node.elts = [_tiny_size(element) for element in node.elts]
-    return node
+def tiny_widths(course):
+    """{the notebook's layer width: the tiny problem's}, for the numbers in a learner's shapes."""
+    widths = {course.x_dim: reference.TINY["d"], course.h_dim: reference.TINY["h"]}
+    return {notebook: tiny for notebook, tiny in widths.items() if notebook is not None}
 
 
 class _TinySizes(ast.NodeTransformer):
-    """The numbers in the shapes a statement gives (reshape, np.ones ...) turned into the tiny problem's sizes."""
+    """The numbers in the shapes a statement gives (reshape, np.ones ...) turned into the tiny problem's widths."""
+
+    def __init__(self, widths):
+        self.widths = widths
+
+    def size(self, node):
+        if isinstance(node, ast.Constant) and type(node.value) is int and node.value in self.widths:
+            return ast.copy_location(ast.Constant(self.widths[node.value]), node)
+        if isinstance(node, ast.Tuple | ast.List):
+            node.elts = [self.size(element) for element in node.elts]
+        return node
 
     def visit_Call(self, node):
         self.generic_visit(node)
         func = node.func
         if (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in _SHAPED:
-            node.args = [_tiny_size(arg) for arg in node.args]
+            node.args = [self.size(arg) for arg in node.args]
             for keyword in node.keywords:
                 if keyword.arg in ("shape", "newshape"):
-                    keyword.value = _tiny_size(keyword.value)
+                    keyword.value = self.size(keyword.value)
         return node
 
 
-def _compile(statement, tiny=False):
-    if tiny:
-        statement = _TinySizes().visit(copy.deepcopy(statement))
+def _compile(statement, widths=None):
+    if widths:
+        statement = _TinySizes(widths).visit(copy.deepcopy(statement))
     return compile(ast.Module([statement], type_ignores=[]), "<your line>", "exec")
 
 
@@ -177,7 +187,7 @@ def _read(statement):
     return {node.id for node in ast.walk(statement) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
 
 
-def run_lines(source, rows, ns, right, shapes_ns=None, seconds=None, first_line=1):
+def run_lines(source, rows, ns, right, shapes_ns=None, seconds=None, first_line=1, course=None):
     """Run source statement by statement in ns; record what the learner's lines leave in each row.
 
     A row is judged on what its block leaves in it: the statements from the first one that assigns it up to the
@@ -209,7 +219,7 @@ def run_lines(source, rows, ns, right, shapes_ns=None, seconds=None, first_line=
                           "value": encode(ns.get(name)) if raised is None else None}
             ns[name] = np.copy(right[name])
             if shapes_ns is not None and name in STEP and STEP[name].shape:
-                shapes_ns[name] = reference.notebook_zeros(STEP[name].shape)
+                shapes_ns[name] = reference.notebook_zeros(STEP[name].shape, course)
 
     for statement in tree.body:
         assigned = set(_assigned(statement))
@@ -222,7 +232,7 @@ def run_lines(source, rows, ns, right, shapes_ns=None, seconds=None, first_line=
                     source_lines, statement.lineno, statement.end_lineno)])
         code = _compile(statement)
         number, end = statement.lineno, statement.end_lineno
-        raised = _exec(_compile(statement, tiny=True), ns, seconds)
+        raised = _exec(_compile(statement, tiny_widths(course) if course else None), ns, seconds)
         if isinstance(raised, _Broken):
             raised = SyntaxError(broken[number])
         in_notebook = _exec(code, shapes_ns, seconds) if shapes_ns is not None else None
@@ -252,21 +262,27 @@ def step_source(cell_source):
     return textwrap.dedent("\n".join(lines[start:end])), start
 
 
-def run_training(cell_source, seconds=None):
-    """What each of the 14 lines of the SGD step in a training cell makes."""
+def training_scope(course):
+    """The names one SGD step starts from, on the tiny problem and at the notebook's sizes: (ns, shapes_ns)."""
+    params, X, D, _ = reference.training_reference(course)
+    sizes = {name: reference.notebook_zeros(spec, course) for name, spec in
+             (("X", "dn"), ("D", "kn"), ("W_2", "hd"), ("b_2", "h1"), ("W_3", "kh"), ("b_3", "k1"))}
+    common = {"epoch": 0, "batch": 0, "nb_batch": 1, "plot_freq": 50,
+              **{name: value for name, value in course.as_dict().items() if value is not None}}
+    tiny = reference.tiny_sizes(course)
+    ns = {**right_functions(), **common, **{k: v.copy() for k, v in params.items()}, "X": X.copy(), "D": D.copy(),
+          "X_batch": X.T.copy(), "Y_batch": D.T.copy(), "x_dim": tiny["d"], "h_dim": tiny["h"]}
+    shapes_ns = {**right_functions(), **common, **sizes, "X_batch": sizes["X"].T, "Y_batch": sizes["D"].T}
+    return ns, shapes_ns
+
+
+def run_training(cell_source, seconds=None, course=None):
+    """What each of the 14 lines of the SGD step in a training cell makes (with the course's η, batch and classes)."""
+    course = course or course_settings.of_notebook()
     step, offset = step_source(cell_source)
-    params, X, D, right = reference.training_reference()
-    zeros = reference.notebook_zeros
-    sizes = {"X": zeros("dn"), "D": zeros("kn"), "W_2": zeros("hd"), "b_2": zeros("h1"), "W_3": zeros("kh"),
-             "b_3": zeros("k1")}
-    common = {"eta": reference.ETA, "epoch": 0, "batch": 0, "nb_batch": 1, "nb_epoch": 1, "plot_freq": 50}
-    tiny, nb = reference.TINY, reference.NOTEBOOK
-    ns = {**right_functions(), **{k: v.copy() for k, v in params.items()}, "X": X, "D": D, "X_batch": X.T.copy(),
-          "Y_batch": D.T.copy(), "batch_size": tiny["n"], "x_dim": tiny["d"], "h_dim": tiny["h"],
-          "nb_classes": tiny["k"], **common}
-    shapes_ns = {**right_functions(), **sizes, "X_batch": sizes["X"].T, "Y_batch": sizes["D"].T,
-                 "batch_size": nb["n"], "x_dim": nb["d"], "h_dim": nb["h"], "nb_classes": nb["k"], **common}
-    return run_lines(step, TRAINING_ROWS, ns, right, shapes_ns, seconds, first_line=offset + 1)
+    ns, shapes_ns = training_scope(course)
+    right = reference.training_reference(course)[3]
+    return run_lines(step, TRAINING_ROWS, ns, right, shapes_ns, seconds, first_line=offset + 1, course=course)
 
 
 def function_def(source, name):
@@ -275,8 +291,21 @@ def function_def(source, name):
     return next((node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name), None)
 
 
-def run_inference(cell_source, seconds=None):
+def inference_scope(course):
+    """The names the body of inference starts from (X one image per row), tiny and at the notebook's sizes."""
+    params, X, _ = reference.inference_reference(course)
+    known = {name: value for name, value in course.as_dict().items() if value is not None}
+    ns = {**right_functions(), **known, **{k: v.copy() for k, v in params.items()}, "X": X.copy(),
+          "x_dim": reference.TINY["d"], "h_dim": reference.TINY["h"]}
+    shapes_ns = {**right_functions(), **known, "X": np.zeros((reference.INFERENCE_ROWS, course.x_dim), np.float32),
+                 **{name: reference.notebook_zeros(spec, course) for name, spec in
+                    (("W_2", "hd"), ("b_2", "h1"), ("W_3", "kh"), ("b_3", "k1"))}}
+    return ns, shapes_ns
+
+
+def run_inference(cell_source, seconds=None, course=None):
     """What each of the four lines of ``inference`` makes; {} when the cell defines no ``inference``."""
+    course = reference.inference_course(course or course_settings.of_notebook())
     node = function_def(cell_source, "inference")
     if node is None:
         return {}
@@ -284,28 +313,30 @@ def run_inference(cell_source, seconds=None):
     body_start = node.body[0].lineno
     body = textwrap.dedent("\n".join(lines[body_start - 1:node.end_lineno]))
     body = re.sub(r"^return\b", "__result__ =", body, flags=re.M)
-    params, X, right = reference.inference_reference()
-    zeros = reference.notebook_zeros
-    ns = {**right_functions(), **{k: v.copy() for k, v in params.items()}, "X": X.copy(), "x_dim": reference.TINY["d"]}
-    shapes_ns = {**right_functions(), "W_2": zeros("hd"), "b_2": zeros("h1"), "W_3": zeros("kh"), "b_3": zeros("k1"),
-                 "X": zeros("nd"), "x_dim": reference.NOTEBOOK["d"]}
-    made = run_lines(body, [*INFERENCE_ROWS, "X"], ns, right, shapes_ns, seconds, first_line=body_start)
+    ns, shapes_ns = inference_scope(course)
+    right = reference.inference_reference(course)[2]
+    made = run_lines(body, [*INFERENCE_ROWS, "X"], ns, right, shapes_ns, seconds, first_line=body_start,
+                     course=course)
     made.pop("X", None)
     return made
 
 
-def run_test(cell_source, seconds=None):
+def run_test(cell_source, seconds=None, course=None):
     """What Y_hat and testacc of the test-set cell make."""
-    ns, right = reference.test_cell_values()
-    return run_lines(cell_source, TEST_ROWS, ns, right, None, seconds)
+    ns, right = reference.test_cell_values(course or course_settings.of_notebook())
+    ns = {name: value.copy() if isinstance(value, np.ndarray) else value for name, value in ns.items()}
+    return run_lines(cell_source, TEST_ROWS, ns, right, None, seconds, course=course or course_settings.of_notebook())
 
 
 def _return_line(source, name):
+    """(the return line, its number, the whole def as written) of the function ``name`` in source."""
     node = function_def(source, name) if source else None
     returns = [n for n in ast.walk(node) if isinstance(n, ast.Return)] if node else []
     if not returns:
-        return "", 0
-    return statement_text(source.split("\n"), returns[-1].lineno, returns[-1].end_lineno), returns[-1].lineno
+        return "", 0, ""
+    lines = source.split("\n")
+    body = "\n".join(line.split("#")[0].rstrip() for line in lines[node.lineno - 1:node.end_lineno])
+    return statement_text(lines, returns[-1].lineno, returns[-1].end_lineno), returns[-1].lineno, body
 
 
 def _with_right_others(func, name, right):
@@ -328,7 +359,7 @@ def run_functions(functions, source=None, seconds=None):
     right = right_functions()
     for name, probes in reference.function_probes().items():
         func = functions.get(name)
-        line, lineno = _return_line(source, name)
+        line, lineno, body = _return_line(source, name)
         if func is None:
             made[name] = {"defined": False, "line": line, "lineno": lineno, "probes": []}
             continue
@@ -342,11 +373,11 @@ def run_functions(functions, source=None, seconds=None):
                 results.append({"raised": ["SyntaxError", "not Python"], "lineno": e.args[0]})
             except (Exception, SystemExit) as e:
                 results.append({"raised": _error(e)})
-        made[name] = {"defined": True, "line": line, "lineno": lineno, "probes": results}
+        made[name] = {"defined": True, "line": line, "lineno": lineno, "probes": results, "def": body}
     return made
 
 
-def run_functions_cell(cell_source, seconds=None):
+def run_functions_cell(cell_source, seconds=None, course=None):
     """run_functions for the four functions a cell defines, run in a namespace of its own."""
     ns = {"np": np, EMPTY: Empty(), "__checks_broken__": _broken_line}
     tree, _ = parse(fill_blanks(cell_source))
@@ -357,8 +388,10 @@ def run_functions_cell(cell_source, seconds=None):
     return run_functions({name: ns.get(name) for name in FUNCTION_ROWS}, cell_source, seconds)
 
 
-def run_cells(cells, seconds=None):
-    """What the lines of the four cells with blanks make (``cells``: key -> source or None), as JSON-able data."""
+def run_cells(cells, seconds=None, course=None):
+    """What the lines of the four cells with blanks make (``cells``: key -> source or None), as JSON-able data, on
+    the course's settings (default: the handout's beside these modules, which the grader ships into each box)."""
+    course = course or course_settings.of_notebook()
     runners = {"functions": run_functions_cell, "inference": run_inference, "training": run_training,
                "test": run_test}
     made = {}
@@ -368,7 +401,7 @@ def run_cells(cells, seconds=None):
             made[key] = None
             continue
         try:
-            made[key] = runner(source, seconds)
+            made[key] = runner(source, seconds, course)
         except (Exception, SystemExit) as e:  # a cell the runner cannot even read (its markers moved, say)
             made[key] = {"cell_raised": _error(e)}
     return made

@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 
+import course
 import handout
 import reference
 from scripts.generated import write_or_check
@@ -39,7 +40,7 @@ FORMULAS = {
 
 def values():
     """{blank: {mistake: nested lists of floats}} on the tiny problem's right values."""
-    right = reference.training_reference()[3]
+    right = reference.training_reference(course.solution())[3]
     return {blank: {key: formula(right).tolist() for key, formula in mistakes.items()}
             for blank, mistakes in FORMULAS.items()}
 

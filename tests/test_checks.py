@@ -13,11 +13,13 @@ import pytest
 
 import blanks
 import checks
+import judge
 import nbrun
+import runlines
 from blanks import COLUMNS
 from checks import CheckFailed, check_functions, check_inference, check_test, check_training
 from helpers import filled_handout, judge_notebook, notebook_cell, notebook_functions
-from mistakes import RIGHT, WRONG, apply, status
+from mistakes import _RIGHT, CONCEPTUAL, RIGHT, SLIPS, STRUCTURAL, WRONG, apply, status
 from scripts.make_exercise import EXERCISE
 
 CELLS = {"functions": "functions", "inference": "inference", "training": "train", "test": "test-predict"}
@@ -80,17 +82,54 @@ def test_without_hints_a_derived_blanks_message_hands_over_no_line(name):
     assert not any(solution in text and solution not in verdict.line for solution in SOLUTION_LINES), text
 
 
-def test_a_right_shape_with_a_wrong_value_says_so_and_gives_a_step_of_the_chain_rule():
-    verdict = judge_notebook(solution_cells(WRONG["Delta_2 from Y"]), hints=False)["training.Delta_2"]
-    assert verdict.ja[0].startswith("形は合っていますが、値が違います。") and "σ'(U_2) の分" in verdict.ja[0]
-    assert verdict.status == "wrong" and verdict.mistake == "another mistake"
+def test_a_value_no_slip_or_known_mistake_explains_gets_one_honest_sentence_and_no_equation():
+    verdict = judge_notebook(solution_cells(WRONG["Delta_3 per-class derivative"]), hints=False)["training.Delta_3"]
+    assert verdict.ja[0].startswith("形は合っていますが、値が違います。") and judge.UNEXPLAINED[0] in verdict.ja[0]
+    assert verdict.status == "wrong" and verdict.mistake == "another mistake" and len(verdict.ja) == 1
+    assert "連鎖律" in verdict.ja[0] and "Δ_3 =" not in verdict.ja[0] and "(i, n)" not in verdict.ja[0]
+
+
+@pytest.mark.parametrize("name", [n for n in WRONG if n in SLIPS])
+def test_the_search_alone_finds_the_slip_in_the_learners_own_line(name):
+    """With the known mistakes of blanks.py switched off, the slip search names the cause: its kinds are the ones
+    the table says, and the part it quotes is the learner's own text."""
+    line = WRONG[name]
+    verdict = judge.judge_cells(runlines.run_cells(solution_cells(line)), curated=False)[line.column]
+    assert " + ".join(verdict.slips) == SLIPS[name], "\n".join(verdict.ja)
+    quoted = re.findall(r"`([^`]+)`", "\n".join(verdict.ja))
+    assert any(q.replace(" ", "") in line.written.replace(" ", "") for q in quoted), verdict.ja
+
+
+def test_the_search_alone_names_the_real_cause_of_at_least_85_percent_of_the_wrong_lines(capsys):
+    """The share of WRONG named without the table: the search's slips (SLIPS) and the causes the judge names
+    without a table (STRUCTURAL); the lines of CONCEPTUAL (a derivation, not a slip) count as not named."""
+    named = []
+    for name, line in WRONG.items():
+        verdict = judge.judge_cells(runlines.run_cells(solution_cells(line)), curated=False)[line.column]
+        text = "\n".join(verdict.ja + verdict.en)
+        if name in SLIPS:
+            named.append(" + ".join(verdict.slips) == SLIPS[name])
+        elif name in STRUCTURAL:
+            named.append(line.ja in text and line.hint in text)
+        else:
+            assert name in CONCEPTUAL, f"{name}: say in tests/mistakes.py what the search must find"
+            named.append(False)
+    share = sum(named) / len(named)
+    with capsys.disabled():
+        print(f"\nthe slip search alone names the cause of {sum(named)} of {len(named)} wrong lines ({share:.0%})")
+    assert share >= 0.85
+
+
+def test_every_right_line_written_is_tested_once():
+    assert len(RIGHT) == len(_RIGHT), "two right lines share a key: one of them would go untested"
+    assert len(set(WRONG)) == len(WRONG)
 
 
 def test_python_s_own_error_text_comes_after_the_japanese_paragraph():
     with pytest.raises(CheckFailed) as error:
         call_check(WRONG["a typo"])()
     paragraphs = str(error.value).split("\n\n")
-    assert "`Dleta_3` という名前はまだ定義されていません" in paragraphs[0] and "NameError" not in paragraphs[0]
+    assert "`Dleta_3` は、`Delta_3` の書き間違いのようです" in paragraphs[0] and "NameError" not in paragraphs[0]
     assert any(p.strip() == "(NameError: name 'Dleta_3' is not defined)" for p in paragraphs), paragraphs
 
 
@@ -142,7 +181,7 @@ def test_a_wrong_line_shows_one_row_per_tensor_in_the_notebooks_shapes():
     assert [row[0] for row in rows] == blanks.TRAINING_ROWS
     shapes = {row[0]: " ".join(row[1:3]) for row in rows}
     assert shapes["Delta_2"] == "(256, 100)" and shapes["dLdW_2"] == "(256, 784)" and shapes["b_3"] == "(10, 1)"
-    assert "シグモイド関数の導関数の分が抜けています" in text and "dsigmoid_du(U_2)" not in text.split("\n\n")[0]
+    assert "σ'(U_2) を掛け忘れています" in text and "dsigmoid_du(U_2)" not in text.split("\n\n")[0]
     assert re.search(r"Delta_3 .* ○\n", text) and re.search(r"Delta_2 .* ✗ +← 最初に間違っている行", text)
     assert re.search(r"dLdW_3 .* ○\n", text), "a line after the wrong one is judged on right inputs"
 
