@@ -121,7 +121,7 @@ def check_inference(ns):
               ["The cell that defines inference was not found: run it again."])
     settings = course.of_learner(ns)
     made = runlines.run_inference(source, course=settings)
-    _report("inference.", INFERENCE_ROWS, judge.judge_inference(made, _hints(ns), settings))
+    _report("inference.", INFERENCE_ROWS, judge.judge_inference(made, _hints(ns), settings, first_only=True))
     print("✓ inference の4行 (U_2, Z_2, U_3, Z_3) は正しいです。 / The four lines of inference are right.")
 
 
@@ -137,7 +137,7 @@ def check_training(ns, source=None, quiet=False):
               ["No training cell has run yet: run the training cell first, then this check."])
     settings = course.of_learner(ns)
     made = runlines.run_training(source, course=settings)
-    _report("training.", TRAINING_ROWS, judge.judge_training(made, _hints(ns), settings))
+    _report("training.", TRAINING_ROWS, judge.judge_training(made, _hints(ns), settings, first_only=True))
     if not quiet:
         print("✓ 学習の14行はすべて正しいです (数値微分で求めた勾配と一致しました)。"
               " / All 14 lines of the step agree with backprop by central differences.")

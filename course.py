@@ -37,10 +37,12 @@ class Course:
     n_train: int
     n_valid: int
     seed: int
+    n_images: int = MNIST_IMAGES  # the digits the notebook loaded (fewer in the tests' sample): not a setting
 
     @property
     def n_test(self):
-        return MNIST_IMAGES - self.n_train - self.n_valid if self.n_train and self.n_valid else None
+        """The test set: what is not training or validation, as the notebook's data-loading cell splits it."""
+        return self.n_images - self.n_train - self.n_valid if self.n_train and self.n_valid else None
 
     def sizes(self):
         """The letters of a shape spec (``blanks.Blank.shape``): d inputs, h hidden units, k classes, n a batch, t
@@ -53,7 +55,8 @@ class Course:
         return tuple(sizes.get(c, 1) for c in spec)
 
     def as_dict(self):
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """The settings, by the names the notebook gives them."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name in SETTINGS}
 
     @classmethod
     def of_namespace(cls, ns):
@@ -64,6 +67,9 @@ class Course:
             value = ns.get(name)
             number = isinstance(value, int | float) and not isinstance(value, bool)
             values[name] = value if number else None
+        sets = [ns.get(name) for name in ("X_train", "X_valid", "X_test")]
+        if all(hasattr(x, "shape") for x in sets):  # the split the notebook loaded
+            values["n_images"] = sum(len(x) for x in sets)
         return cls(**values)
 
     @classmethod
@@ -101,7 +107,8 @@ def of_learner(ns):
         theirs = of_notebook()
     except (OSError, ValueError, KeyError):
         return mine
-    return Course(**{name: getattr(theirs, name) if value is None else value for name, value in mine.as_dict().items()})
+    return Course(**{name: getattr(theirs, name) if value is None else value for name, value in mine.as_dict().items()},
+                  n_images=mine.n_images)
 
 
 def solution():

@@ -82,6 +82,9 @@ def _error_pointer(kind, message, name, line, blank, hints, cell, course):
     if kind == "NameError":
         unknown = message.split("'")[1] if message.count("'") >= 2 else ""
         said = f"`{unknown}` という名前" if unknown else "ある名前"
+        if unknown == "math":  # the standard library's math works on one number, not on arrays
+            return (["`math` は読み込まれていません。配列には np.exp などの NumPy の関数を使ってください。"],
+                    ["math is not imported: on arrays, use NumPy's functions (np.exp ...)."])
         return ([f"{said}はまだ定義されていません。変数名にタイプミスがないか確かめてください。"],
                 ["It uses a name that is not defined: check the spelling."])
     if kind == "SyntaxError":
@@ -134,6 +137,7 @@ class How:
     course: object = None
     curated: bool = True
     budget: repair.Budget = field(default_factory=repair.Budget)
+    first_only: bool = False  # the notebook shows the first wrong line's message alone: search that line only
 
     def __post_init__(self):
         self.course = self.course or course_settings.of_notebook()
@@ -271,8 +275,8 @@ def _judge_made(name, blank, made, right, cell, how):  # the order a verdict is 
 
 
 # Said where neither a slip within two edits nor a known mistake explains a value: one honest sentence.
-UNEXPLAINED = ("1〜2か所の書き間違いを直しても正しい値にならないので、式そのものが違うようです。",
-               "No one or two small edits of the line give the right value, so the formula itself seems to differ.")
+UNEXPLAINED = ("よくある書き間違いを1〜2か所直す範囲では、正しい値になる書き方が見つかりませんでした。",
+               "No one or two of the usual small edits of the line give the right value.")
 
 
 def _matches(value, got, distance):
@@ -295,6 +299,8 @@ def _rows(made, rows, right, how, where="", cell="training"):
     for name in rows:
         if name in made:
             verdicts[name] = judge_row(name, made[name], right, how, cell)
+            if how.first_only and not verdicts[name].ok:
+                how.budget.left = 0  # the lines after the first wrong one show their mark alone
         else:
             verdicts[name] = Verdict("error", [f"{where}{name} に代入する行が見つかりません。"
                                                "行を消してしまっていないか確かめてください。"],
@@ -303,18 +309,20 @@ def _rows(made, rows, right, how, where="", cell="training"):
     return verdicts
 
 
-def judge_training(made, hints=True, course=None, curated=True):
-    """{row: Verdict} for the 14 lines of one SGD step (``runlines.run_training``'s data)."""
-    how = How(hints, course, curated)
+def judge_training(made, hints=True, course=None, curated=True, first_only=False):
+    """{row: Verdict} for the 14 lines of one SGD step (``runlines.run_training``'s data); ``first_only``: the slip
+    search for the first wrong line only (the notebook's check, which shows that line's message alone)."""
+    how = How(hints, course, curated, first_only=first_only)
     return _rows(made, TRAINING_ROWS, reference.training_reference(how.course)[3], how)
 
 
-def judge_inference(made, hints=True, course=None, curated=True):
+def judge_inference(made, hints=True, course=None, curated=True, first_only=False):
     """{row: Verdict} for the four lines of ``inference``; every row an error when no ``inference`` is defined."""
     if made == {}:
         return {name: Verdict("error", ["inference を定義する def が見つかりません。"], ["No def of inference found."],
                               mistake="no def") for name in INFERENCE_ROWS}
-    how = How(hints, reference.inference_course(course or course_settings.of_notebook()), curated)
+    how = How(hints, reference.inference_course(course or course_settings.of_notebook()), curated,
+              first_only=first_only)
     return _rows(made, INFERENCE_ROWS, reference.inference_reference(how.course)[2], how, "inference の中に ",
                  "inference")
 
@@ -422,6 +430,11 @@ def _judge_function(name, one, probes, how):
                             f"{kind}: {message}")
             if found:
                 return found
+            if kind == "NameError":
+                said, _ = _error_pointer(kind, message, name, "", blank, how.hints, "functions", how.course)
+                return Verdict("error", [f"{name} の中でエラーが出ました。", *said, *extra_ja],
+                               [f"{name} raised {kind}: {message}", *extra_en], mistake=kind,
+                               detail=f"{kind}: {message}")
             cause_ja, cause_en = [], []
             if name == "softmax" and kind == "ValueError" and "broadcast" in message:
                 cause_ja = ["和をとると軸が1つ減るので、そのままでは U と割り算できません。割る前に、和の形を shp に"

@@ -7,6 +7,8 @@ blank and the line, the Japanese paragraph, Python's words on their own, then on
 those out as plain text; the report escapes the same lines for HTML.
 """
 
+import re
+
 from blanks import MISSING
 
 # Where a column's line lives, as the Japanese headline says it (the English paragraph is the verdict's own).
@@ -98,7 +100,7 @@ def slip_sentence(slip, widths=None):
     if slip.kind == "operator":
         old, new = what[:1] if what[:2] != "**" else "**", what[1:]
         ja, en = _OPERATION.get(new, (new, new))
-        return f"`{part}` の `{old}` は、{ja}のところです。", f"The `{old}` of `{part}` should be {en}."
+        return f"`{part}` の `{old}` は、{ja} のところです。", f"The `{old}` of `{part}` should be {en}."
     if slip.kind == "transpose extra":
         return f"`{part}` の .T は不要なようです。", f"The .T of `{part}` looks unneeded."
     if slip.kind == "transpose missing":
@@ -106,7 +108,13 @@ def slip_sentence(slip, widths=None):
     if slip.kind == "order":
         return f"`{part}` は、左右が逆のようです。", f"The two sides of `{part}` seem the wrong way round."
     if slip.kind in ("name", "other name"):
+        old_layer, new_layer = re.findall(r"[23]", what), re.findall(r"[23]", slip.fixed)
+        if old_layer and new_layer and what.replace(old_layer[-1], new_layer[-1]) == slip.fixed:
+            return (f"`{what}` は{old_layer[-1]}層目の変数です。ここは{new_layer[-1]}層目の変数を使うところです。",
+                    f"`{what}` belongs to layer {old_layer[-1]}; this place takes layer {new_layer[-1]}'s.")
         ja, en = _name_relation(what, slip.fixed)
+        if ja == _name_relation("a", "b")[0]:
+            return f"`{what}` は、別の変数と取り違えているようです。", f"`{what}` seems mixed up with another variable."
         return f"`{what}` は、別の変数のところです ({ja})。", f"`{what}` should be another variable ({en})."
     if slip.kind == "sign":
         return f"`{part}` の符号が逆です。", f"The sign of `{part}` is flipped."
@@ -162,7 +170,8 @@ def slip_sentence(slip, widths=None):
         if (old, new) == ("mean", "sum"):
             return (f"`{part}` の平均 (mean) は、和 (sum) のところです。平均は、和をミニバッチの枚数で割ったものです。",
                     f"The mean of `{part}` should be a sum: a mean divides the sum by the batch size.")
-        return f"`{part}` の {old_ja} は、{new_ja}のところです。", f"The {old_en} of `{part}` should be {new_en}."
+        return (f"`{part}` は、{old_ja}ではなく、{new_ja}を使うところです。",
+                f"`{part}` takes {new_en}, not {old_en}.")
     if slip.kind == "function missing":
         ja, en = _FUNCTION.get(what, (what, what))
         return f"`{part}` に {ja} を通し忘れています。", f"`{part}` misses {en}."

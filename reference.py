@@ -190,7 +190,8 @@ def test_cell_values(course=None):
     valacc = accuracy(labels["y_valid"], inference(sets["X_valid"]).argmax(axis=1))  # the validation cell's
     r = {"Y_hat": Y_hat, "valid_Y_hat": inference(sets["X_valid"]), "train_Y_hat": inference(sets["X_train"]),
          "testacc": np.asarray(accuracy(labels["y_test"], Y_hat.argmax(axis=1))),
-         "valid_acc": np.asarray(accuracy(labels["y_valid"], Y_hat.argmax(axis=1))),
+         "valid_acc": np.asarray(accuracy(labels["y_valid"], Y_hat.argmax(axis=1)))  # where the sets match in size
+         if len(labels["y_valid"]) == len(Y_hat) else None,
          "valacc": np.asarray(valacc), "one_hot_acc": np.asarray(accuracy(one_hot["Y_test"], Y_hat))}
     names = {"np": np, "inference": inference, "calculate_accuracy": accuracy, "valacc": valacc,
              **{name: value for name, value in course.as_dict().items() if value is not None}}

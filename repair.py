@@ -23,7 +23,7 @@ import numpy as np
 
 MAX_ENTRIES = 1_000_000  # an intermediate value with more entries stops the evaluation (never the machine)
 SHORT = 14  # a line of at most this many expression nodes is searched for pairs of edits too
-CELL_BUDGET = 20_000  # candidates evaluated for one cell's lines, all together
+CELL_BUDGET = 6_000  # candidates evaluated for one cell's lines, all together (a check answers well under a second)
 
 
 class Unsupported(Exception):
@@ -209,11 +209,12 @@ class Slip:
 
 OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.MatMult: "@", ast.Pow: "**"}
 _SWAPS = {ast.MatMult: (ast.Mult, ast.Div), ast.Mult: (ast.MatMult, ast.Div, ast.Add), ast.Div: (ast.Mult, ast.MatMult),
-          ast.Add: (ast.Sub, ast.Mult), ast.Sub: (ast.Add,)}
+          ast.Add: (ast.Sub, ast.Mult), ast.Sub: (ast.Add, ast.Mult), ast.Pow: (ast.Mult,)}
 FUNCTION_FAMILIES = (("sigmoid", "dsigmoid_du", "softmax", "tanh"), ("log", "log10", "log2", "exp"),
                      ("sum", "mean", "max"), ("inference",))
 _WRAPPERS = ("sigmoid", "dsigmoid_du", "softmax", "np.exp", "np.log")
 _REDUCTIONS = {"sum", "mean", "max", "min"}
+KEYWORDS = ("axis", "keepdims", "reduce_axis")  # the keywords a learner's calls take
 
 
 def _parent_map(tree):
@@ -302,10 +303,18 @@ class Search:
                     yield node, parents[id(node)], id(node) in spine
 
     def _spine(self, node, depth=0):
+        """The nodes a factor or a term may be missing at: the expression, its operands down the arithmetic, and
+        what a sign or a sum (np.sum(...), -...) holds."""
         yield id(node)
-        if isinstance(node, ast.BinOp) and depth < 3:
+        if depth >= 3:
+            return
+        if isinstance(node, ast.BinOp):
             yield from self._spine(node.left, depth + 1)
             yield from self._spine(node.right, depth + 1)
+        elif isinstance(node, ast.UnaryOp):
+            yield from self._spine(node.operand, depth + 1)
+        elif _call_name(node) in _REDUCTIONS and node.args and not _is_method(node):
+            yield from self._spine(node.args[0], depth + 1)
 
     def edits(self, node, spine):  # one rule after another, in the order they are tried
         """(replacement node, Slip) for each single edit at ``node``, in the order of the rules."""
@@ -342,6 +351,11 @@ class Search:
             if isinstance(node.op, ast.Add):
                 yield node.right, Slip("extra term", part, _text(node.right), _text(node.left), op)
         yield from self._reductions(node, part)
+        if isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                close = difflib.get_close_matches(keyword.arg or "", KEYWORDS, 1, 0.6)
+                if keyword.arg not in KEYWORDS and close:
+                    yield self._keyword_renamed(node, keyword, close[0]), Slip("spelling", part, close[0], keyword.arg)
         if isinstance(node, ast.Call) and _call_name(node) == "exp" and "reduce_axis" in self.env:
             total = ast.Call(ast.Attribute(node, "sum", ast.Load()), [],
                              [ast.keyword("axis", ast.Name("reduce_axis", ast.Load())),
@@ -398,6 +412,11 @@ class Search:
                 keywords = [ast.keyword("axis", ast.Constant(axis)), ast.keyword("keepdims", ast.Constant(True))]
                 summed = ast.Call(ast.Attribute(node, "sum", ast.Load()), [], keywords)
                 yield summed, Slip("sum missing", part, _text(summed), str(axis))
+
+    @staticmethod
+    def _keyword_renamed(node, keyword, name):
+        return ast.Call(node.func, node.args, [ast.keyword(name, k.value) if k is keyword else k
+                                                for k in node.keywords])
 
     @staticmethod
     def _keyword(node, key, value, keepdims=False):
@@ -509,8 +528,8 @@ class Search:
             _set(parent, field, index, new)
             try:
                 for parent2, field2, index2, node2, new2, slip2 in self._candidates(first=slip):
-                    if slip2.kind in NOT_IN_PAIRS:
-                        continue
+                    if slip2.kind in NOT_IN_PAIRS or slip.kind == slip2.kind == "operator":
+                        continue  # two operators changed rewrite the formula: not two slips
                     if self._try(parent2, field2, index2, node2, new2, is_right):
                         return (slip, slip2)
                     if self.budget.left <= 0:

@@ -18,6 +18,10 @@ those sections build on its finished solution. The imports and settings only "Go
 With ``--no-hints``, the collapsed hints (``<details>`` blocks: the equations of the deltas and gradients) are left
 out as well, and the checks are told so: their messages then point to the chain rule instead of a hint.
 
+It writes ``mistake_values.json`` too: the values the checks compare a derived blank's known mistakes with, on the
+tiny problem of the solution's settings, so a teacher who changes ``h_dim``, ``batch_size`` or ``eta`` in the solution
+runs this one command (docs/teachers.en.md, "A variant of your own").
+
 ``--release DIR --repository OWNER/NAME`` writes what a teacher pushes as the class's repository: the handout (with
 ``--no-hints``, the one without hints, under the same name), the helper modules it imports, ``requirements.txt`` and a
 short README for students, with the Colab badge and the ``REPOSITORY`` line pointing at OWNER/NAME. The completed
@@ -35,6 +39,7 @@ from pathlib import Path
 import nbformat
 
 import handout
+from scripts import mistake_values
 from scripts.generated import write_or_check
 
 ROOT = handout.ROOT
@@ -214,6 +219,8 @@ def release(folder, repository, hints=True):
         (staging / handout.HANDOUT).write_text(render(nb), encoding="utf-8")
         for name in (*handout.HELPERS, "requirements.txt"):
             shutil.copy(ROOT / name, staging / name)
+        # the known mistakes' values on the tiny problem of this solution's settings (a teacher's variant has its own)
+        (staging / mistake_values.OUT.name).write_text(mistake_values.render(), encoding="utf-8")
         hints_ja, hints_en = HINTS_NOTE[hints]
         (staging / "README.md").write_text(STUDENT_README.format(name=repository.split("/")[1], repository=repository,
                                                                  handout=handout.HANDOUT, hints_ja=hints_ja,
@@ -249,7 +256,10 @@ def main(argv=None):
         return 0
     target = EXERCISE_NO_HINTS if args.no_hints else EXERCISE
     text = render(make_exercise(nbformat.read(SOLUTION, as_version=4), hints=not args.no_hints))
-    return write_or_check(target, text, args.check, "python -m scripts.make_exercise")
+    # the handout and the values its checks compare a derived blank's known mistakes with follow the solution's
+    # settings together: a teacher who changes h_dim or eta there runs this one command
+    values = write_or_check(mistake_values.OUT, mistake_values.render(), args.check, "python -m scripts.make_exercise")
+    return write_or_check(target, text, args.check, "python -m scripts.make_exercise") or values
 
 
 if __name__ == "__main__":

@@ -28,9 +28,11 @@ def notebook_cell(cell_id, path=NOTEBOOK):
     raise KeyError(f"{path.name} has no cell with id {cell_id!r}")
 
 
-def filled_handout(line=None, blank=None):
-    """The handout with each blank filled by the solution's line; one line written differently, or one blank left."""
-    solution, handout = nbformat.read(NOTEBOOK, as_version=4), nbformat.read(EXERCISE, as_version=4)
+def filled_handout(line=None, blank=None, root=ROOT):
+    """The handout with each blank filled by the solution's line; one line written differently, or one blank left
+    (``root``: the project's folder, or a copy of it holding a teacher's variant)."""
+    solution = nbformat.read(Path(root) / NOTEBOOK.name, as_version=4)
+    handout = nbformat.read(Path(root) / EXERCISE.name, as_version=4)
     lines = {c.id: dict(blank_out(c.source, c.metadata.get("exercise_blanks", []))[1])
              for c in solution.cells if c.cell_type == "code"}
     for cell in handout.cells:

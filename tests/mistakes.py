@@ -80,13 +80,14 @@ WRONG = {
     "sigma' on the output layer": _training("Delta_3 = Y - D", "Delta_3 = (Y - D) * dsigmoid_du(U_3)", "Delta_3",
                                             "sigma'(U_3)", "出力層にもシグモイド関数の導関数"),
     "Delta_3 per-class derivative": _training("Delta_3 = Y - D", "Delta_3 = -D * (1 - Y)", "Delta_3",
-                                              "right shape but a wrong value", "式そのものが違うようです", "Y - D"),
+                                              "right shape but a wrong value",
+                                              "正しい値になる書き方が見つかりませんでした", "Y - D"),
     "sigma' as U (1 - U)": _training("dsigmoid_du(U_2)", "U_2 * (1 - U_2)", "Delta_2", "written as U_2 (1 - U_2)",
                                      "σ(U_2) の値を使います", "W_3.T"),
     "sigma' as sigma(U) (1 - U)": _training("dsigmoid_du(U_2)", "sigmoid(U_2) * (1 - U_2)", "Delta_2",
                                             "sigma(U_2) (1 - U_2)", "2つ目の因子も σ の値", "W_3.T"),
     "Delta_2 from Y": _training("Delta_2 = (W_3.T @ Delta_3)", "Delta_2 = (W_3.T @ Y)", "Delta_2",
-                                "should be another variable", "`Y` は、別の変数のところです", "W_3^T"),
+                                "seems mixed up with another variable", "`Y` は、別の変数と取り違えているようです", "W_3^T"),
     "dLdW_3 sign": _training("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = -Delta_3 @ Z_2.T", "dLdW_3", "sign", "符号が逆"),
     "dLdb_2 sign": _training("dLdb_2 = Delta_2.sum(axis=1, keepdims=True)",
                              "dLdb_2 = -Delta_2.sum(axis=1, keepdims=True)", "dLdb_2", "sign", "符号が逆"),
@@ -255,19 +256,21 @@ WRONG = {
     'Z_2: Z_2 = sigmoid(sigmoid(U_2))': _training(
         'Z_2 = sigmoid(U_2)', 'Z_2 = sigmoid(sigmoid(U_2))', 'Z_2', '', '2回使っています'),
     'Z_2: Z_2 = dsigmoid_du(U_2)': _training(
-        'Z_2 = sigmoid(U_2)', 'Z_2 = dsigmoid_du(U_2)', 'Z_2', '', 'シグモイド関数 σ (sigmoid)のところです'),
+        'Z_2 = sigmoid(U_2)', 'Z_2 = dsigmoid_du(U_2)', 'Z_2', '', 'シグモイド関数 σ (sigmoid)を使うところです'),
     'Z_2: Z_2 = 0.5 * (1 + np.tanh(U_2))': _training(
         'Z_2 = sigmoid(U_2)', 'Z_2 = 0.5 * (1 + np.tanh(U_2))', 'Z_2', '', 'tanh の引数'),
     'Z_2: Z_2 = 1 / (1 + np.exp(U_2))': _training(
         'Z_2 = sigmoid(U_2)', 'Z_2 = 1 / (1 + np.exp(U_2))', 'Z_2', '', '符号が逆'),
     'U_3: U_3 = W_3 @ Z_2 + b_2': _training(
-        'U_3 = W_3 @ Z_2 + b_3', 'U_3 = W_3 @ Z_2 + b_2', 'U_3', '', '層が違います'),
+        'U_3 = W_3 @ Z_2 + b_3', 'U_3 = W_3 @ Z_2 + b_2', 'U_3', '', '層目の変数を使うところです'),
     'U_3: U_3 = W_2 @ Z_2 + b_3': _training(
-        'U_3 = W_3 @ Z_2 + b_3', 'U_3 = W_2 @ Z_2 + b_3', 'U_3', '', '層が違います'),
-    'Z_3: Z_3 = softmax(U_2)': _training('Z_3 = softmax(U_3)', 'Z_3 = softmax(U_2)', 'Z_3', "", '層が違います'),
+        'U_3 = W_3 @ Z_2 + b_3', 'U_3 = W_2 @ Z_2 + b_3', 'U_3', '', '層目の変数を使うところです'),
+    'Z_3: Z_3 = softmax(U_2)': _training(
+        'Z_3 = softmax(U_3)', 'Z_3 = softmax(U_2)', 'Z_3', '', '層目の変数を使うところです'),
     'Delta_3: Delta_3 = Y + D': _training('Delta_3 = Y - D', 'Delta_3 = Y + D', 'Delta_3', "", '引き算'),
     'Delta_3: Delta_3 = Y - D.T': _training('Delta_3 = Y - D', 'Delta_3 = Y - D.T', 'Delta_3', "", '.T は不要'),
-    'Delta_3: Delta_3 = Z_2 - D': _training('Delta_3 = Y - D', 'Delta_3 = Z_2 - D', 'Delta_3', "", '層が違います'),
+    'Delta_3: Delta_3 = Z_2 - D': _training(
+        'Delta_3 = Y - D', 'Delta_3 = Z_2 - D', 'Delta_3', '', '層目の変数を使うところです'),
     'Delta_3: Delta_3 = (Y - D) * eta': _training(
         'Delta_3 = Y - D', 'Delta_3 = (Y - D) * eta', 'Delta_3', '', '学習率 eta'),
     'Delta_2: Delta_2 = (W_3.T @ Delta_3) @ dsigmoid_du(U_2)': _training(
@@ -278,7 +281,7 @@ WRONG = {
         'Delta_2 = (W_3.T @ Delta_3) * dsigmoid_du(U_2) * dsigmoid_du(U_2)', 'Delta_2', '', 'よけい'),
     'Delta_2: Delta_2 = (W_2.T @ Delta_3) * dsigmoid_du(U_2)': _training(
         'Delta_2 = (W_3.T @ Delta_3) * dsigmoid_du(U_2)', 'Delta_2 = (W_2.T @ Delta_3) * dsigmoid_du(U_2)',
-        'Delta_2', '', '層が違います'),
+        'Delta_2', '', '層目の変数を使うところです'),
     'Delta_2: Delta_2 = (W_3.T @ Delta_3) * sigmoid(U_2) * (1 + sigmoid(U_2))': _training(
         'Delta_2 = (W_3.T @ Delta_3) * dsigmoid_du(U_2)',
         'Delta_2 = (W_3.T @ Delta_3) * sigmoid(U_2) * (1 + sigmoid(U_2))', 'Delta_2', '', '引き算'),
@@ -289,9 +292,9 @@ WRONG = {
         'Delta_2 = (W_3.T @ Delta_3) * dsigmoid_du(U_2)', 'Delta_2 = (W_3 @ Delta_3.T) * dsigmoid_du(U_2)',
         'Delta_2', '', '転置'),
     'dLdW_3: dLdW_3 = Delta_3 @ Z_3.T': _training(
-        'dLdW_3 = Delta_3 @ Z_2.T', 'dLdW_3 = Delta_3 @ Z_3.T', 'dLdW_3', '', '層が違います'),
+        'dLdW_3 = Delta_3 @ Z_2.T', 'dLdW_3 = Delta_3 @ Z_3.T', 'dLdW_3', '', '層目の変数を使うところです'),
     'dLdW_3: dLdW_3 = Delta_2 @ Z_2.T': _training(
-        'dLdW_3 = Delta_3 @ Z_2.T', 'dLdW_3 = Delta_2 @ Z_2.T', 'dLdW_3', '', '層が違います'),
+        'dLdW_3 = Delta_3 @ Z_2.T', 'dLdW_3 = Delta_2 @ Z_2.T', 'dLdW_3', '', '層目の変数を使うところです'),
     'dLdW_3: dLdW_3 = Delta_3 @ Z_2.T * dsigmoid_du(U_3)': _training(
         'dLdW_3 = Delta_3 @ Z_2.T', 'dLdW_3 = Delta_3 @ Z_2.T * dsigmoid_du(U_3)', 'dLdW_3', '', 'よけい'),
     'dLdb_3: dLdb_3 = np.sum(Delta_3, axis=0, keepdims=True)': _training(
@@ -302,11 +305,11 @@ WRONG = {
         'dLdb_3', '', '割る必要はありません'),
     'dLdb_3: dLdb_3 = Delta_3.max(axis=1, keepdims=True)': _training(
         'dLdb_3 = Delta_3.sum(axis=1, keepdims=True)', 'dLdb_3 = Delta_3.max(axis=1, keepdims=True)', 'dLdb_3', '',
-        '和 (sum)のところです'),
+        '和 (sum)を使うところです'),
     'dLdW_2: dLdW_2 = Delta_2 @ X_batch.T': _training(
         'dLdW_2 = Delta_2 @ X.T', 'dLdW_2 = Delta_2 @ X_batch.T', 'dLdW_2', '', '.T は不要'),
     'dLdW_2: dLdW_2 = Delta_3 @ X.T': _training(
-        'dLdW_2 = Delta_2 @ X.T', 'dLdW_2 = Delta_3 @ X.T', 'dLdW_2', '', '層が違います'),
+        'dLdW_2 = Delta_2 @ X.T', 'dLdW_2 = Delta_3 @ X.T', 'dLdW_2', '', '層目の変数を使うところです'),
     'dLdW_2: dLdW_2 = Delta_2 @ X.T * dsigmoid_du(U_2)': _training(
         'dLdW_2 = Delta_2 @ X.T', 'dLdW_2 = Delta_2 @ X.T * dsigmoid_du(U_2)', 'dLdW_2', '', "σ' が2回"),
     'dLdb_2: dLdb_2 = Delta_2.sum(axis=1)': _training(
@@ -317,9 +320,9 @@ WRONG = {
         'すべての要素を足して'),
     'dLdb_2: dLdb_2 = Delta_3.sum(axis=1, keepdims=True)': _training(
         'dLdb_2 = Delta_2.sum(axis=1, keepdims=True)', 'dLdb_2 = Delta_3.sum(axis=1, keepdims=True)', 'dLdb_2', '',
-        '層が違います'),
+        '層目の変数を使うところです'),
     'W_3: W_3 = W_3 - eta * dLdW_2': _training(
-        'W_3 = W_3 - eta * dLdW_3', 'W_3 = W_3 - eta * dLdW_2', 'W_3', '', '層が違います'),
+        'W_3 = W_3 - eta * dLdW_3', 'W_3 = W_3 - eta * dLdW_2', 'W_3', '', '層目の変数を使うところです'),
     'W_3: W_3 = W_3 - eta * dLdW_3.T': _training(
         'W_3 = W_3 - eta * dLdW_3', 'W_3 = W_3 - eta * dLdW_3.T', 'W_3', '', '.T は不要'),
     'W_3: W_3 = W_3 - 0.1 * dLdW_3': _training(
@@ -331,9 +334,9 @@ WRONG = {
     'W_2: W_2 = W_2 - 0.1 * dLdW_2': _training(
         'W_2 = W_2 - eta * dLdW_2', 'W_2 = W_2 - 0.1 * dLdW_2', 'W_2', '', '学習率 eta (0.01) と違う数'),
     'W_2: W_2 = W_2 - eta * dLdW_3': _training(
-        'W_2 = W_2 - eta * dLdW_2', 'W_2 = W_2 - eta * dLdW_3', 'W_2', '', '層が違います'),
+        'W_2 = W_2 - eta * dLdW_2', 'W_2 = W_2 - eta * dLdW_3', 'W_2', '', '層目の変数を使うところです'),
     'b_2: b_2 = b_2 - eta * dLdb_3': _training(
-        'b_2 = b_2 - eta * dLdb_2', 'b_2 = b_2 - eta * dLdb_3', 'b_2', '', '層が違います'),
+        'b_2 = b_2 - eta * dLdb_2', 'b_2 = b_2 - eta * dLdb_3', 'b_2', '', '層目の変数を使うところです'),
     'softmax_cross_entropy: return -np.sum(D * np.log10(Y))': Line(
         'functions', 'return -np.sum(D * np.log(Y))', 'return -np.sum(D * np.log10(Y))', 'softmax_cross_entropy', '',
         '常用対数'),
@@ -370,11 +373,12 @@ WRONG = {
         'functions', 'return sigmoid(U) * (1 - sigmoid(U))', 'return sigmoid(sigmoid(U)) * (1 - sigmoid(U))',
         'dsigmoid_du', '', '2回使っています'),
     'inference.U_3: U_3 = W_3 @ Z_2 + b_2': Line(
-        'inference', 'U_3 = W_3 @ Z_2 + b_3', 'U_3 = W_3 @ Z_2 + b_2', 'inference.U_3', '', '層が違います'),
+        'inference', 'U_3 = W_3 @ Z_2 + b_3', 'U_3 = W_3 @ Z_2 + b_2', 'inference.U_3', '',
+        '層目の変数を使うところです'),
     'inference.Z_3: Z_3 = softmax(U_3.T)': Line(
         'inference', 'Z_3 = softmax(U_3)', 'Z_3 = softmax(U_3.T)', 'inference.Z_3', '', '.T は不要'),
     'inference.U_2: U_2 = W_2 @ X + b_3': Line(
-        'inference', 'U_2 = W_2 @ X + b_2', 'U_2 = W_2 @ X + b_3', 'inference.U_2', '', '層が違います'),
+        'inference', 'U_2 = W_2 @ X + b_2', 'U_2 = W_2 @ X + b_3', 'inference.U_2', '', '層目の変数を使うところです'),
     'Y_hat: Y_hat = inference(X_test.T)': Line(
         'test-predict', 'Y_hat = inference(X_test)', 'Y_hat = inference(X_test.T)', 'Y_hat', '', '.T は不要'),
     'testacc: calculate_accuracy(y_test, Y_hat)': Line(
