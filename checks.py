@@ -20,6 +20,7 @@ import sys
 import unicodedata
 
 import course
+import handout as handout_contract
 import judge
 import messages
 import runlines
@@ -207,22 +208,61 @@ def _check_before_training(key, ns):
         check_training(ns, source=source, quiet=True)
 
 
+# The checks of the cells with blanks, by what the cell holds (handout.BLANK_CELLS): run when such a cell raises.
+_CHECK_OF_CELL = {"functions": lambda ns, source: check_functions(ns),
+                  "inference": lambda ns, source: check_inference(ns),
+                  "training": lambda ns, source: check_training(ns, source=source, quiet=True),
+                  "test": lambda ns, source: check_test(ns)}
+
+
+def _explain_error(shell, etype, value, tb, tb_offset=None):
+    """IPython's handler for an exception in a cell: where the cell holds the learner's lines (or is the course's
+    own error check, which calls them), the answer check of that cell says which line and why, in Japanese, above
+    Python's own words; any other error is shown as IPython shows it."""
+    if issubclass(etype, CheckFailed):  # a check's own message: shown as it is
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        return
+    raw = shell.history_manager.input_hist_raw if shell.history_manager else []
+    source = raw[-1] if raw else ""
+    found, _ = find_cells_in(source)
+    key = next((k for k, cell in found.items() if cell), None)
+    if key is not None or any(marker in source for marker in ("## エラーチェック",)):
+        try:
+            _CHECK_OF_CELL[key or ("functions" if "softmax_cross_entropy(" in source else "inference")](
+                shell.user_ns, source)
+        except CheckFailed as failed:
+            print(f"答え合わせ / Check: {failed}\n", file=sys.stderr)
+        except Exception:  # the check itself could not run (a name not defined yet): Python's words alone
+            pass
+    shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+
+
+def find_cells_in(source):
+    """handout.find_cells for one cell's source: {key: source or None}, {key: 0}."""
+    from types import SimpleNamespace
+
+    return handout_contract.find_cells(SimpleNamespace(cells=[SimpleNamespace(cell_type="code", source=source)]))
+
+
 def install_cell_guard():
-    """Add the cell guard to this IPython session (done on import inside IPython)."""
+    """Add the cell guard to this IPython session (done on import inside IPython), and the handler that explains an
+    error in a cell of the learner's lines."""
     from IPython import get_ipython
 
     shell = get_ipython()
     if shell is not None and _cell_guard not in shell.input_transformers_cleanup:
         shell.input_transformers_cleanup.append(_cell_guard)
+        shell.set_custom_exc((Exception,), _explain_error)
 
 
 def uninstall_cell_guard():
-    """Remove the guard (the grader does, to train a student's network even with a wrong line)."""
+    """Remove the guard and the handler (the grader does, to train a student's network even with a wrong line)."""
     from IPython import get_ipython
 
     shell = get_ipython()
     if shell is not None and _cell_guard in shell.input_transformers_cleanup:
         shell.input_transformers_cleanup.remove(_cell_guard)
+        shell.set_custom_exc((), None)
 
 
 if "IPython" in sys.modules:

@@ -259,8 +259,8 @@ def _judge_made(name, blank, made, right, cell, how):  # the order a verdict is 
     if found or known:
         ja = [_slip_words(found, how, blank)[0]] if found else []
         en = [_slip_words(found, how, blank)[1]] if found else []
-        if known:
-            ja.append(f"よくある間違い: {known[0]}")
+        if known and _after_slip(found, known[0]):
+            ja.append(_after_slip(found, known[0]))
             en.append(f"Likely mistake: {known[1]}.")
         return Verdict("wrong", ja, [f"{name} is wrong.", *en], error=error, shape=shape,
                        mistake=known[1] if known else "slip: " + " + ".join(s.kind for s in found),
@@ -277,6 +277,19 @@ def _judge_made(name, blank, made, right, cell, how):  # the order a verdict is 
 # Said where neither a slip within two edits nor a known mistake explains a value: one honest sentence.
 UNEXPLAINED = ("よくある書き間違いを1〜2か所直す範囲では、正しい値になる書き方が見つかりませんでした。",
                "No one or two of the usual small edits of the line give the right value.")
+
+
+# A known mistake's first sentence that a slip of this kind has already said: left out after it.
+SAID_BY_SLIP = {"sign": "符号が逆です。", "missing factor": "σ'(U_2) を掛け忘れています。"}
+
+
+def _after_slip(slips, known_ja):
+    """A known mistake's words after the slip's: without what the slip already said."""
+    kinds = [s if isinstance(s, str) else s.kind for s in (slips or [])]
+    said = SAID_BY_SLIP.get(kinds[0]) if len(kinds) == 1 else None
+    if said and known_ja.startswith(said):
+        return known_ja.removeprefix(said)
+    return f"よくある間違い: {known_ja}"
 
 
 def _matches(value, got, distance):
@@ -498,7 +511,8 @@ def _judge_function(name, one, probes, how):
                 break
         found = slipped("wrong", [], [f"{name} is wrong."])
         if found and known:
-            found.ja[1:1], found.en[2:2], found.mistake = known[0], known[1], known[2]
+            found.ja[1:1] = [t for t in [_after_slip(found.slips, known[0][0].removeprefix("よくある間違い: "))] if t]
+            found.en[2:2], found.mistake = known[1], known[2]
             return found
         if found:
             return found

@@ -181,7 +181,7 @@ def test_a_wrong_line_shows_one_row_per_tensor_in_the_notebooks_shapes():
     assert [row[0] for row in rows] == blanks.TRAINING_ROWS
     shapes = {row[0]: " ".join(row[1:3]) for row in rows}
     assert shapes["Delta_2"] == "(256, 100)" and shapes["dLdW_2"] == "(256, 784)" and shapes["b_3"] == "(10, 1)"
-    assert "σ'(U_2) を掛け忘れています" in text and "dsigmoid_du(U_2)" not in text.split("\n\n")[0]
+    assert "`W_3.T @ Delta_3` に σ' を掛け忘れています" in text and "dsigmoid_du(U_2)" not in text.split("\n\n")[0]
     assert re.search(r"Delta_3 .* ○\n", text) and re.search(r"Delta_2 .* ✗ +← 最初に間違っている行", text)
     assert re.search(r"dLdW_3 .* ○\n", text), "a line after the wrong one is judged on right inputs"
 
@@ -291,6 +291,16 @@ def test_a_blank_left_in_the_training_cell_is_named_without_its_answer():
     assert cell == "train"
     assert "Delta_2 の行 (36行目) がまだ埋まっていません" in text and "ヒント" in text
     assert "W_3.T" not in text and "dsigmoid_du" not in text and "σ'" not in text
+
+
+@pytest.mark.slow
+def test_a_course_assert_tripped_in_a_cell_of_the_learners_lines_says_its_cause_in_japanese():
+    """inference(X_test.T) stops in the test cell itself on the course's bare assert X.shape[0] == x_dim: the
+    answer check of that cell says which line and why, above Python's own words."""
+    nb, cell, text = run_handout(filled_handout(WRONG["Y_hat: Y_hat = inference(X_test.T)"]))
+    assert cell == "test-predict" and "AssertionError" in text
+    said = "".join(out.get("text", "") for c in nb.cells if c.get("id") == "test-predict" for out in c.outputs)
+    assert "Y_hat の行でエラーが出ました" in said and "`X_test.T` の .T は不要なようです" in said, said
 
 
 @pytest.mark.slow

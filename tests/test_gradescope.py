@@ -87,7 +87,7 @@ def test_one_wrong_line_loses_its_points_with_the_notebooks_message(autograder):
     delta = next(t for t in results["tests"] if t["name"] == "training.Delta_2")
     assert (delta["score"], delta["max_score"], delta["status"]) == (0.0, 3.0, "failed")
     text = delta["output"]
-    assert text.index("σ'(U_2) を掛け忘れています") < text.index("the sigmoid's derivative is missing")
+    assert text.index("に σ' を掛け忘れています") < text.index("the sigmoid's derivative is missing")
     assert results["score"] == 23.0
 
 

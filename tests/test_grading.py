@@ -264,8 +264,8 @@ def test_feedback_pages_show_the_learners_message_japanese_first(graded):
     pages = sorted((graded["out"] / "feedback").glob("*.html"))
     assert len(pages) == len(graded["expected"])
     bob = html.unescape(next(p for p in pages if "bob" in p.name).read_text(encoding="utf-8"))
-    assert "σ'(U_2) を掛け忘れています" in bob and "the sigmoid's derivative is missing" in bob
-    assert bob.index("σ'(U_2) を掛け忘れています") < bob.index("the sigmoid's derivative is missing")
+    assert "に σ' を掛け忘れています" in bob and "the sigmoid's derivative is missing" in bob
+    assert bob.index("に σ' を掛け忘れています") < bob.index("the sigmoid's derivative is missing")
     assert "Delta_2 = W_3.T @ Delta_3" in bob  # the learner's own line
     frank = html.unescape(next(p for p in pages if "frank" in p.name).read_text(encoding="utf-8"))
     assert "まだ埋まっていません" in frank and "W_3.T @ Delta_3" not in frank  # no answer for an empty blank
