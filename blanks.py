@@ -1,6 +1,6 @@
 """The blanks: the 24 blanks of the handout, what each computes, its shape, and the mistakes learners make in it.
 
-``BLANKS`` is the one registry: one entry per column of a class's ``grades.csv`` (``COLUMNS``), in the handout's
+``BLANKS`` is the one registry: one entry per column of a class's ``grades.csv`` (``BLANK_COLUMNS``), in the handout's
 order. A mistake is ``(wrong value from the reference values r, Japanese, English)``: the judge (``judge.py``)
 computes each wrong value and names the mistake whose value the learner's line made. ``diagnosis.py`` reads a
 wrong shape the other way round: from the shape a line made, the operand that is likely to blame.
@@ -285,6 +285,6 @@ BLANKS = {
     **{f"training.{name}": STEP[name] for name in TRAINING_ROWS},
     **TEST,
 }
-COLUMNS = list(BLANKS)
+BLANK_COLUMNS = list(BLANKS)  # the blanks' columns of grades.csv (the whole header: grading.report.CSV_COLUMNS)
 # The mistakes of a line (or a cell, or a function) that is not there at all: said as missing, never as raising.
 MISSING = ("line missing", "no def", "cell missing", "not defined")

@@ -108,7 +108,7 @@ def check_functions(ns):
     _need(ns, FUNCTION_ROWS, "関数を定義するセル", "the cell that defines them")
     source = _last_cell(ns, "def softmax(", "def dsigmoid_du(")
     made = runlines.run_functions({name: ns[name] for name in FUNCTION_ROWS}, source)
-    _report("", FUNCTION_ROWS, judge.judge_functions(made, _hints(ns)))
+    _report("", FUNCTION_ROWS, judge.judge_functions(made, _hints(ns), course.of_learner(ns)))
     print("✓ 4つの関数 (softmax, softmax_cross_entropy, sigmoid, dsigmoid_du) は式どおりです。"
           " / All four functions agree with their equations.")
 
@@ -136,7 +136,7 @@ def check_training(ns, source=None, quiet=False):
     if source is None:
         _fail(["学習のセルがまだ実行されていません。先に「学習」のセルを実行してから、このチェックを実行してください。"],
               ["No training cell has run yet: run the training cell first, then this check."])
-    settings = course.of_learner(ns)
+    settings = course.of_learner(ns, source)
     made = runlines.run_training(source, course=settings)
     _report("training.", TRAINING_ROWS, judge.judge_training(made, _hints(ns), settings, first_only=True))
     if not quiet:

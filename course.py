@@ -5,6 +5,7 @@ The answer checks read them from the learner's variables (``Course.of_namespace(
 Gradescope from the cells of the handout beside these modules (``Course.of_notebook``), which the release carries.
 """
 
+import ast
 import functools
 import json
 import re
@@ -18,6 +19,15 @@ MNIST_IMAGES = 70000  # the whole MNIST: what is not training or validation is t
 SETTINGS = ("x_dim", "h_dim", "nb_classes", "batch_size", "eta", "nb_epoch", "n_train", "n_valid", "seed")
 _ASSIGNED = re.compile(rf"^({'|'.join(SETTINGS)})\s*=\s*([-+0-9.eE_]+)\s*(?:#.*)?$", re.M)
 _SEED = re.compile(r"^np\.random\.seed\((\d+)\)", re.M)
+
+
+def _number(text):
+    """A setting's number as the notebook writes it (10, 0.01, 1e-2, 50_000), or None for what is not one."""
+    try:
+        value = ast.literal_eval(text.replace("_", ""))
+    except (ValueError, SyntaxError):
+        return None
+    return value if isinstance(value, int | float) else None
 
 
 class SettingsMissing(ValueError):
@@ -78,7 +88,7 @@ class Course:
         found = {}
         for source in sources:
             for name, value in _ASSIGNED.findall(source):
-                found.setdefault(name, json.loads(value.replace("_", "")) if value[0] != "+" else json.loads(value[1:]))
+                found.setdefault(name, _number(value))
             seed = _SEED.search(source)
             if seed:
                 found.setdefault("seed", int(seed.group(1)))
@@ -97,10 +107,11 @@ def of_notebook(path=None):
                              for c in cells if c["cell_type"] == "code")
 
 
-def of_learner(ns):
-    """The settings as the learner's notebook has them: its variables, and for a setting its cells have not defined
-    yet, the handout's beside these modules where it is there (on Colab it may not be: that setting stays None)."""
-    mine = Course.of_namespace(ns)
+def of_learner(ns, source=""):
+    """The settings as the learner's notebook has them: its variables, the `name = number` lines of the cell about to
+    run (``source``: the training cell sets batch_size and eta before its check has them), and for a setting still
+    undefined, the handout's beside these modules where it is there (on Colab it may not be: it stays None)."""
+    mine = Course.of_namespace({**ns, **{name: _number(value) for name, value in _ASSIGNED.findall(source)}})
     if None not in mine.as_dict().values():
         return mine
     try:

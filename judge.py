@@ -21,7 +21,7 @@ import messages
 import reference
 import repair
 import runlines
-from blanks import COLUMNS, FUNCTION_ROWS, FUNCTIONS, INFERENCE_ROWS, STEP, TEST, TEST_ROWS, TRAINING_ROWS
+from blanks import BLANK_COLUMNS, FUNCTION_ROWS, FUNCTIONS, INFERENCE_ROWS, STEP, TEST, TEST_ROWS, TRAINING_ROWS
 from reference import rel_error
 from runlines import decode
 
@@ -140,7 +140,11 @@ class How:
     first_only: bool = False  # the notebook shows the first wrong line's message alone: search that line only
 
     def __post_init__(self):
-        self.course = self.course or course_settings.of_notebook()
+        if self.course is None:
+            try:
+                self.course = course_settings.of_notebook()
+            except (OSError, ValueError):  # on Colab the handout's file may not be there: the functions need none
+                self.course = course_settings.Course(*[None] * len(course_settings.SETTINGS))
 
 
 # Factors and terms a learner may leave out of a line, per cell (a name the cell does not have is skipped).
@@ -179,7 +183,8 @@ def _search(source, env, name, how, cell, is_right):
 def _slip_words(slips, how, blank=None):
     """The slips in words; with hints, the corrected part too, but only where the handout shows the equation (a
     derived blank's corrected part would be its equation)."""
-    widths = {reference.TINY["d"]: how.course.x_dim, reference.TINY["h"]: how.course.h_dim}
+    widths = {tiny: notebook for tiny, notebook in ((reference.TINY["d"], how.course.x_dim),
+                                                    (reference.TINY["h"], how.course.h_dim)) if notebook}
     return messages.slip_message(slips, how.hints, blank is None or blank.shown, widths)
 
 
@@ -530,7 +535,7 @@ def _judge_function(name, one, probes, how):
 
 
 def judge_cells(made, hints=True, course=None, curated=True):
-    """A verdict for each of the 24 blanks (``blanks.COLUMNS``), from ``runlines.run_cells``'s data."""
+    """A verdict for each of the 24 blanks (``blanks.BLANK_COLUMNS``), from ``runlines.run_cells``'s data."""
     judges = {"functions": (judge_functions, ""), "inference": (judge_inference, "inference."),
               "training": (judge_training, "training."), "test": (judge_test, "")}
     rows = {"functions": FUNCTION_ROWS, "inference": INFERENCE_ROWS, "training": TRAINING_ROWS, "test": TEST_ROWS}
@@ -542,7 +547,7 @@ def judge_cells(made, hints=True, course=None, curated=True):
         else:
             found = judge(made[cell], hints, course, curated)
         verdicts.update({prefix + name: v for name, v in found.items()})
-    return {name: verdicts[name] for name in COLUMNS}
+    return {name: verdicts[name] for name in BLANK_COLUMNS}
 
 
 __all__ = ["TOLERANCE", "Verdict", "hint_pointer", "judge_cells", "judge_functions", "judge_inference",

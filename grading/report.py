@@ -12,9 +12,9 @@ import io
 import re
 
 import messages
-from blanks import COLUMNS as BLANK_COLUMNS
+from blanks import BLANK_COLUMNS
 
-COLUMNS = ["submission", *BLANK_COLUMNS, "test_accuracy", "checks_changed", "problem", "score", "max_score",
+CSV_COLUMNS = ["submission", *BLANK_COLUMNS, "test_accuracy", "checks_changed", "problem", "score", "max_score",
            "sandbox"]
 STATUS_JA = {"ok": "正しい", "wrong": "間違い", "empty": "空欄", "error": "エラー", "": "-"}
 STYLE = ("body{font-family:'Noto Sans CJK JP',sans-serif;max-width:60em;margin:2em auto;line-height:1.5}"
@@ -280,7 +280,7 @@ def write_report(folder, rows, results, seconds, settings):
     """grades.csv, feedback/NNN-name.html and index.html into folder (a new, empty one)."""
     # UTF-8 with a byte-order mark: Excel on a Japanese Windows then reads the names right
     with open(folder / "grades.csv", "w", newline="", encoding="utf-8-sig") as f:
-        writer = csv.DictWriter(f, fieldnames=COLUMNS)
+        writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
     (folder / "feedback").mkdir()

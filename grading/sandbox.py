@@ -11,7 +11,7 @@ With the sandbox (the default on Linux), everything the notebook starts runs ins
   machine: no /home, /opt, /srv, no other clone, no teacher's file;
 * its own process namespace: when the run ends, every process it started ends with it;
 * limits: memory (address space per process), processes, the size of each file written, a time limit per cell and a
-  backstop for the whole run.
+  backstop for each of the box's two phases.
 
 As root, the box runs as an unprivileged user of its own (a user id per box, from a range no other grader running
 on the machine holds: ``Run``), so the process cap holds and counts only this run's box; as another user, in a user

@@ -64,7 +64,7 @@ def check_format(results):
     assert isinstance(results["score"], float) and isinstance(results["execution_time"], int)
     assert results["output_format"] == results["test_output_format"] == "text"
     assert results["visibility"] == "visible" and results["stdout_visibility"] in ("hidden", "visible")
-    assert [t["name"] for t in results["tests"]] == [*blanks.COLUMNS, "test_accuracy"]
+    assert [t["name"] for t in results["tests"]] == [*blanks.BLANK_COLUMNS, "test_accuracy"]
     for test in results["tests"]:
         assert set(test) == TEST
         assert isinstance(test["score"], float) and isinstance(test["max_score"], float)
@@ -112,13 +112,13 @@ def test_results_json_from_a_result_has_one_test_per_blank_with_the_notebooks_me
     ok = {"status": "ok", "ja": [], "en": [], "line": "", "lineno": 0, "mistake": "", "detail": ""}
     wrong = {**ok, "status": "wrong", "ja": ["よくある間違い: 符号が逆です。"], "en": ["Delta_3 is wrong."],
              "line": "Delta_3 = D - Y", "lineno": 30}
-    result = {"verdicts": {c: (wrong if c == "training.Delta_3" else ok) for c in blanks.COLUMNS},
+    result = {"verdicts": {c: (wrong if c == "training.Delta_3" else ok) for c in blanks.BLANK_COLUMNS},
               "test_accuracy": "0.9431", "notes": [], "problem": report.problem("cells_reordered")}
-    points = dict.fromkeys(blanks.COLUMNS, 1.0) | {"training.Delta_3": 3.0}
+    points = dict.fromkeys(blanks.BLANK_COLUMNS, 1.0) | {"training.Delta_3": 3.0}
     out = gradescope.results(result, points, 12.3)
     assert set(out) == TOP and out["score"] == 23.0 and out["execution_time"] == 12
     tests = {t["name"]: t for t in out["tests"]}
-    assert [t["name"] for t in out["tests"]] == [*blanks.COLUMNS, "test_accuracy"]
+    assert [t["name"] for t in out["tests"]] == [*blanks.BLANK_COLUMNS, "test_accuracy"]
     assert all(set(t) == TEST for t in out["tests"])
     delta = tests["training.Delta_3"]
     assert (delta["status"], delta["score"], delta["max_score"]) == ("failed", 0.0, 3.0)

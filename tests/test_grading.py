@@ -30,7 +30,7 @@ from helpers import EXERCISE, SAMPLE_DIR, filled_handout
 from mistakes import WRONG, Line, apply
 
 PARAMETERS = {name: nbrun.SAMPLE[name] for name in ("n_train", "n_valid")}  # the sample's split
-COLUMNS = blanks.COLUMNS
+COLUMNS = blanks.BLANK_COLUMNS
 ALL_OK = dict.fromkeys(COLUMNS, "ok")
 TOKEN = secrets.token_hex(8)  # what the hostile notebooks look for, and what must appear nowhere
 

@@ -6,7 +6,7 @@ import numpy as np
 import judge
 import reference
 import runlines
-from blanks import COLUMNS
+from blanks import BLANK_COLUMNS as COLUMNS
 from helpers import notebook_cell
 
 

@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from blanks import COLUMNS
+from blanks import BLANK_COLUMNS as COLUMNS
 from grading import report
 
 OK = {"status": "ok", "ja": [], "en": [], "line": "", "lineno": 0, "mistake": "", "shape": "", "detail": "",
@@ -27,7 +27,7 @@ def test_a_row_scores_its_right_blanks_and_writes_the_problem_in_english_with_it
                                        training_Delta_3=WRONG), points)
     assert row["training.Delta_3"] == "wrong" and row["score"] == "23" and row["max_score"] == "26"
     assert row["problem"] == "time limit (CellTimeoutError: cell train)"
-    assert list(row) == report.COLUMNS
+    assert list(row) == report.CSV_COLUMNS
 
 
 def test_every_problem_code_has_japanese_and_english_words_and_an_unknown_code_is_refused():
