@@ -188,95 +188,116 @@ def _slip_words(slips, how, blank=None):
     return messages.slip_message(slips, how.hints, blank is None or blank.shown, widths)
 
 
-def _judge_made(name, blank, made, right, cell, how):  # the order a verdict is reached in, step by step
-    hints = how.hints
-    pointer_ja, pointer_en = hint_pointer(blank, hints)
-    value = made.get("value") or {}
-    notebook = made.get("notebook") or {}
-    old = right.get(f"old_{name}") if name in UPDATES else 0
-    want = right[name]
+def _judge_made(name, blank, made, right, cell, how):
+    return _LineJudge(name, blank, made, right, cell, how).verdict()
 
-    def distance(a, b):
-        return rel_error(np.asarray(a, dtype=np.float64) - old, np.asarray(b, dtype=np.float64) - old)
 
-    def is_right(candidate):
+class _LineJudge:
+    """One blank's line against its right value, in the order a verdict is reached: empty, raised, not numbers, a
+    wrong shape, right, a wrong value (each wrong one told by the slip search, the known mistakes, the shape reader)."""
+
+    def __init__(self, name, blank, made, right, cell, how):
+        self.name, self.blank, self.made, self.right, self.cell, self.how = name, blank, made, right, cell, how
+        self.old = right.get(f"old_{name}") if name in UPDATES else 0
+        self.want = right[name]
+        self.pointer = hint_pointer(blank, how.hints)
+
+    def distance(self, a, b):
+        return rel_error(np.asarray(a, dtype=np.float64) - self.old, np.asarray(b, dtype=np.float64) - self.old)
+
+    def is_right(self, candidate):
         candidate = np.asarray(candidate, dtype=np.float64)
-        return candidate.shape == np.shape(want) and np.all(np.isfinite(candidate)) and \
-            distance(candidate, want) < TOLERANCE
+        return candidate.shape == np.shape(self.want) and bool(np.all(np.isfinite(candidate))) and \
+            self.distance(candidate, self.want) < TOLERANCE
 
-    def slips():
-        if made.get("unassigned"):
+    def slips(self):
+        if self.made.get("unassigned"):
             return None
-        return _search(made["line"], scope(cell, name, right, how.course), name, how, cell, is_right)
+        env = scope(self.cell, self.name, self.right, self.how.course)
+        return _search(self.made["line"], env, self.name, self.how, self.cell, self.is_right)
 
-    if made.get("raised") is None and value.get("kind") == "empty":
-        empty_ja, empty_en = hint_pointer(blank, hints, empty=True)
-        return Verdict("empty", [f"{name} の空欄がまだ埋まっていません。", empty_ja],
-                       [f"{name} is not filled yet. {empty_en}"])
-    if made.get("raised") is not None:
-        kind, message = notebook.get("raised") or made["raised"]
-        found = slips() if kind != "LineTimeout" else None
+    def verdict(self):
+        value, notebook = self.made.get("value") or {}, self.made.get("notebook") or {}
+        if self.made.get("raised") is None and value.get("kind") == "empty":
+            empty_ja, empty_en = hint_pointer(self.blank, self.how.hints, empty=True)
+            return Verdict("empty", [f"{self.name} の空欄がまだ埋まっていません。", empty_ja],
+                           [f"{self.name} is not filled yet. {empty_en}"])
+        if self.made.get("raised") is not None:
+            return self.raised(*(notebook.get("raised") or self.made["raised"]))
+        shape = str(tuple(notebook["shape"])) if "shape" in notebook else ""
+        got = decode(value)
+        if got is None and value.get("kind") != "too big":
+            return Verdict("wrong", [f"{self.name} が数値の配列になっていません。"],
+                           [f"{self.name} is not an array of numbers."], shape=shape, mistake="not numbers")
+        got_shape = tuple(value["shape"]) if got is None else got.shape
+        if got_shape != np.shape(self.want):
+            return self.wrong_shape(shape or str(got_shape), tuple(notebook.get("shape", got_shape)), shape)
+        error = self.distance(got, self.want) if np.all(np.isfinite(got)) else float("inf")
+        if error < TOLERANCE:
+            return Verdict("ok", error=error, shape=shape)
+        return self.wrong_value(got, error, shape)
+
+    def raised(self, kind, message):
+        name, line = self.name, self.made["line"]
+        found = self.slips() if kind != "LineTimeout" else None
         if found:
-            slip_ja, slip_en = _slip_words(found, how, blank)
-            cause_ja, cause_en, mistake = diagnosis.diagnose(name, made["line"], cell=cell, course=how.course)
-            return Verdict("error", [slip_ja, *cause_ja], [f"The line of {name} raised {kind}: {message}.", slip_en,
-                                                          *cause_en],
-                           mistake=mistake or "slip: " + " + ".join(s.kind for s in found), detail=f"{kind}: {message}",
+            slip_ja, slip_en = _slip_words(found, self.how, self.blank)
+            cause_ja, cause_en, mistake = diagnosis.diagnose(name, line, cell=self.cell, course=self.how.course)
+            return Verdict("error", [slip_ja, *cause_ja],
+                           [f"The line of {name} raised {kind}: {message}.", slip_en, *cause_en],
+                           mistake=mistake or _slip_mistake(found), detail=f"{kind}: {message}",
                            slips=[s.kind for s in found])
-        what_ja, what_en = _error_pointer(kind, message, name, made["line"], blank, hints, cell, how.course)
+        what_ja, what_en = _error_pointer(kind, message, name, line, self.blank, self.how.hints, self.cell,
+                                          self.how.course)
         return Verdict("error", what_ja, [f"The line of {name} raised {kind}: {message}.", *what_en], mistake=kind,
                        detail=f"{kind}: {message}")
-    shape = str(tuple(notebook["shape"])) if "shape" in notebook else ""
-    got = decode(value)
-    if got is None and value.get("kind") == "too big":
-        got_shape = tuple(value["shape"])
-    elif got is None:
-        return Verdict("wrong", [f"{name} が数値の配列になっていません。"], [f"{name} is not an array of numbers."],
-                       shape=shape, mistake="not numbers")
-    else:
-        got_shape = got.shape
-    if got_shape != np.shape(want):
-        right_shape = str(how.course.shape(blank.shape)) if blank.shape else str(np.shape(want))
-        seen = shape or str(got_shape)
+
+    def wrong_shape(self, seen, made_shape, shape):
+        name, blank = self.name, self.blank
+        right_shape = str(self.how.course.shape(blank.shape)) if blank.shape else str(np.shape(self.want))
         headline_ja = f"{name} の形が {seen} になっています。正しい形は {right_shape} です。"
         headline_en = f"{name} has shape {seen}; it should be {right_shape}."
-        found = slips()
-        cause_ja, cause_en, mistake = diagnosis.diagnose(name, made["line"], tuple(notebook.get("shape", got_shape)),
-                                                         cell, how.course)
+        found = self.slips()
+        cause_ja, cause_en, mistake = diagnosis.diagnose(name, self.made["line"], made_shape, self.cell,
+                                                         self.how.course)
         if found:
-            slip_ja, slip_en = _slip_words(found, how, blank)
+            slip_ja, slip_en = _slip_words(found, self.how, blank)
             return Verdict("wrong", [headline_ja, slip_ja, *cause_ja], [headline_en, slip_en, *cause_en], shape=shape,
-                           mistake=mistake or "slip: " + " + ".join(s.kind for s in found),
-                           slips=[s.kind for s in found])
+                           mistake=mistake or _slip_mistake(found), slips=[s.kind for s in found])
         if not cause_ja:
-            cause_ja, cause_en = [pointer_ja], [pointer_en]
-        return Verdict("wrong", [headline_ja, *cause_ja], [headline_en, *cause_en],
-                       shape=shape, mistake=mistake or "wrong shape")
-    error = distance(got, want) if np.all(np.isfinite(got)) else float("inf")
-    if error < TOLERANCE:
-        return Verdict("ok", error=error, shape=shape)
-    found = slips()
-    matching = [(ja, en) for wrong, ja, en in (blank.mistakes if how.curated else ())
-                if _matches(_wrong_value(wrong, right), got, distance)]
-    # Two known mistakes with one value (with the notebook's eta = 1 / batch_size, "times eta" is "divided by the
-    # batch"): only the learner's own line tells them apart, so where a slip was found, neither is said.
-    known = matching[0] if len(matching) == 1 or (matching and not found) else None
-    if found or known:
-        ja = [_slip_words(found, how, blank)[0]] if found else []
-        en = [_slip_words(found, how, blank)[1]] if found else []
-        if known and _after_slip(found, known[0]):
-            ja.append(_after_slip(found, known[0]))
-            en.append(f"Likely mistake: {known[1]}.")
-        return Verdict("wrong", ja, [f"{name} is wrong.", *en], error=error, shape=shape,
-                       mistake=known[1] if known else "slip: " + " + ".join(s.kind for s in found),
-                       slips=[s.kind for s in found] if found else [])
-    if not np.all(np.isfinite(got)):
-        return Verdict("wrong", [f"{name} に nan か inf が含まれています。{NAN_CAUSES[0]}", pointer_ja],
-                       [f"{name} holds nan or inf. {NAN_CAUSES[1]} {pointer_en}"], error=error, shape=shape,
-                       mistake="nan or inf")
-    return Verdict("wrong", [f"形は合っていますが、値が違います。{UNEXPLAINED[0]}{pointer_ja}"],
-                   [f"{name} has the right shape but a wrong value. {UNEXPLAINED[1]} {pointer_en}"],
-                   error=error, shape=shape, mistake="another mistake")
+            cause_ja, cause_en = [self.pointer[0]], [self.pointer[1]]
+        return Verdict("wrong", [headline_ja, *cause_ja], [headline_en, *cause_en], shape=shape,
+                       mistake=mistake or "wrong shape")
+
+    def wrong_value(self, got, error, shape):
+        name, (pointer_ja, pointer_en) = self.name, self.pointer
+        found = self.slips()
+        matching = [(ja, en) for wrong, ja, en in (self.blank.mistakes if self.how.curated else ())
+                    if _matches(_wrong_value(wrong, self.right), got, self.distance)]
+        # Two known mistakes with one value (with the notebook's eta = 1 / batch_size, "times eta" is "divided by
+        # the batch"): only the learner's own line tells them apart, so where a slip was found, neither is said.
+        known = matching[0] if len(matching) == 1 or (matching and not found) else None
+        if found or known:
+            slip_ja, slip_en = _slip_words(found, self.how, self.blank) if found else ("", "")
+            ja, en = [slip_ja] if found else [], [slip_en] if found else []
+            if known and _after_slip(found, known[0]):
+                ja.append(_after_slip(found, known[0]))
+                en.append(f"Likely mistake: {known[1]}.")
+            return Verdict("wrong", ja, [f"{name} is wrong.", *en], error=error, shape=shape,
+                           mistake=known[1] if known else _slip_mistake(found),
+                           slips=[s.kind for s in found] if found else [])
+        if not np.all(np.isfinite(got)):
+            return Verdict("wrong", [f"{name} に nan か inf が含まれています。{NAN_CAUSES[0]}", pointer_ja],
+                           [f"{name} holds nan or inf. {NAN_CAUSES[1]} {pointer_en}"], error=error, shape=shape,
+                           mistake="nan or inf")
+        return Verdict("wrong", [f"形は合っていますが、値が違います。{UNEXPLAINED[0]}{pointer_ja}"],
+                       [f"{name} has the right shape but a wrong value. {UNEXPLAINED[1]} {pointer_en}"],
+                       error=error, shape=shape, mistake="another mistake")
+
+
+def _slip_mistake(slips):
+    """A slip's name for a class's summary (grades.csv's mistake)."""
+    return "slip: " + " + ".join(s.kind for s in slips)
 
 
 # Said where neither a slip within two edits nor a known mistake explains a value: one honest sentence.
@@ -422,59 +443,50 @@ def _function_slips(name, one, args, kwargs, want, how):
 
 
 def _judge_function(name, one, probes, how):
-    blank = FUNCTIONS[name]
     largest = 0.0  # the largest relative error over the probes, for a right function
-    for result, (args, kwargs, r, want) in zip(one["probes"], probes, strict=False):
-        call_ja, call_en = _probe_call(name, kwargs)
-        extra_ja, extra_en = ([call_ja] if call_ja else []), ([call_en] if call_en else [])
+    for result, probe in zip(one["probes"], probes, strict=False):
+        verdict = _ProbeJudge(name, one, probe, how).verdict(result)
+        if not verdict.ok:
+            return verdict
+        largest = max(largest, verdict.error)
+    return Verdict("ok", error=largest)
 
-        def slipped(status, headline_ja, headline_en, detail="", args=args, kwargs=kwargs, want=want,
-                    extra_ja=extra_ja, extra_en=extra_en):
-            found = _function_slips(name, one, args, kwargs, want, how)
-            if not found:
-                return None
-            slip_ja, slip_en = _slip_words(found, how)
-            return Verdict(status, [*headline_ja, slip_ja, *extra_ja], [*headline_en, slip_en, *extra_en],
-                           mistake="slip: " + " + ".join(s.kind for s in found), detail=detail,
-                           slips=[s.kind for s in found])
 
+class _ProbeJudge:
+    """One of a function's probes against the right value: raised, empty, not numbers, an overflow at ±1000, a
+    Python number, a wrong shape, right, or a wrong value (told by the slip search and the known mistakes)."""
+
+    def __init__(self, name, one, probe, how):
+        self.name, self.one, self.how = name, one, how
+        self.args, self.kwargs, self.r, self.want = probe
+        call_ja, call_en = _probe_call(name, self.kwargs)
+        self.extra_ja, self.extra_en = ([call_ja] if call_ja else []), ([call_en] if call_en else [])
+
+    def slipped(self, status, headline_ja, headline_en, detail=""):
+        found = _function_slips(self.name, self.one, self.args, self.kwargs, self.want, self.how)
+        if not found:
+            return None
+        slip_ja, slip_en = _slip_words(found, self.how)
+        return Verdict(status, [*headline_ja, slip_ja, *self.extra_ja], [*headline_en, slip_en, *self.extra_en],
+                       mistake=_slip_mistake(found), detail=detail, slips=[s.kind for s in found])
+
+    def verdict(self, result):
+        name, value = self.name, result.get("value") or {}
         if "raised" in result:
-            kind, message = result["raised"]
-            if kind == "SyntaxError":
-                return Verdict("error", [f"{name} の return の行が Python の文になっていません。"],
-                               [f"The return line of {name} is not valid Python."], mistake="SyntaxError",
-                               lineno=result.get("lineno", 0))
-            found = slipped("error", [f"{name} の中でエラーが出ました。"], [f"{name} raised {kind}: {message}"],
-                            f"{kind}: {message}")
-            if found:
-                return found
-            if kind == "NameError":
-                said, _ = _error_pointer(kind, message, name, "", blank, how.hints, "functions", how.course)
-                return Verdict("error", [f"{name} の中でエラーが出ました。", *said, *extra_ja],
-                               [f"{name} raised {kind}: {message}", *extra_en], mistake=kind,
-                               detail=f"{kind}: {message}")
-            cause_ja, cause_en = [], []
-            if name == "softmax" and kind == "ValueError" and "broadcast" in message:
-                cause_ja = ["和をとると軸が1つ減るので、そのままでは U と割り算できません。割る前に、和の形を shp に"
-                            "そろえてください。"]
-                cause_en = ["The sum drops an axis, so it cannot divide U as it is: shape it with shp first."]
-            return Verdict("error", [f"{name} の中でエラーが出ました。", *cause_ja, *extra_ja],
-                           [f"{name} raised {kind}: {message}", *cause_en, *extra_en], mistake=kind,
-                           detail=f"{kind}: {message}")
-        value = result["value"]
-        if value.get("kind") == "empty":
-            return Verdict("empty", [f"{name} の return の空欄がまだ埋まっていません。",
-                                     "上の説明にある式を見ながら書いてください。"],
-                           [f"The return line of {name} is not filled yet."])
-        if value.get("kind") == "none":
-            return Verdict("empty", [f"{name} が何も返していません (return の右側が空です)。",
-                                     "上の説明にある式を見ながら書いてください。"],
-                           [f"{name} returns nothing (the return line is empty)."])
+            return self.raised(*result["raised"], result.get("lineno", 0))
+        if value.get("kind") in ("empty", "none"):
+            if value["kind"] == "empty":
+                said = ([f"{name} の return の空欄がまだ埋まっていません。"],
+                        [f"The return line of {name} is not filled yet."])
+            else:
+                said = ([f"{name} が何も返していません (return の右側が空です)。"],
+                        [f"{name} returns nothing (the return line is empty)."])
+            return Verdict("empty", [*said[0], "上の説明にある式を見ながら書いてください。"], said[1])
         got = decode(value)
         if got is None:
             return Verdict("wrong", [f"{name} が数値の配列を返していません。"], [f"{name} does not return numbers."],
                            mistake="not numbers")
-        if r.get("big") and not np.all(np.isfinite(got)):
+        if self.r.get("big") and not np.all(np.isfinite(got)):
             return Verdict("wrong", [f"{name} が大きな入力 (U の要素が ±1000) で nan か inf を返します。",
                                      *OVERFLOW[name]], [f"{name} returns nan or inf for large inputs (entries of U at "
                                                         "±1000): exp overflows to inf, or every exp underflows to 0."],
@@ -484,54 +496,76 @@ def _judge_function(name, one, probes, how):
             return Verdict("wrong", [f"{name} が Python の数 ({kind}) を返しています。"
                                      "講座のエラーチェックは返した値の .shape を確かめるので、"
                                      "float(...) などで直さずに、np.sum の結果 (NumPy の値) のまま返してください。"],
-                           [f"{name} returns a Python {value['python']}: the course's error check reads its .shape, "
+                           [f"{name} returns a Python {kind}: the course's error check reads its .shape, "
                             "so return NumPy's value as it is."], mistake="a Python number, not NumPy's")
-        if got.shape != want.shape:
-            scalar = want.shape == () and got.ndim >= 1
-            headline = ([f"{name} の出力の形が {got.shape} になっています。正しい形は {want.shape} です。"],
-                        [f"{name} returned shape {got.shape}; it should be {want.shape} here."])
-            found = None if scalar else slipped("wrong", *headline)
-            if found:
-                return found
-            return Verdict("wrong", [f"{name} の出力の形が {got.shape} になっています。正しい形は {want.shape} です。",
-                                     *(["よくある間違い: データごとの和で止まっています。L はミニバッチ全体の和で、"
-                                        "1つの数 (形 ()) です。"] if scalar else []), *extra_ja],
-                           [f"{name} returned shape {got.shape}; it should be {want.shape} here.",
-                            *(["Likely mistake: the sum stops at each example; L is one number for the batch."]
-                              if scalar else []), *extra_en],
-                           mistake="a sum per example" if scalar else "wrong shape")
-        error = rel_error(got, want)
-        if error < TOLERANCE:
-            largest = max(largest, error)
-            continue
-        known = None
-        for number, (wrong, ja, en) in enumerate(blank.mistakes if how.curated else ()):
-            value = _wrong_value(wrong, r)
-            if np.shape(value) == got.shape and rel_error(got, value) < TOLERANCE:
-                if name == "softmax" and number == 0 and kwargs.get("reduce_axis") == 1:  # right at reduce_axis=0
-                    ja, en = ("軸が reduce_axis ではなく axis=0 に固定されています。最大値も和も reduce_axis の方向で"
-                              "とってください。",
-                              "the axis is fixed at 0 instead of reduce_axis, for the max and the sum")
-                known = ([f"よくある間違い: {ja}"], [f"Likely mistake: {en}."], en)
-                break
-        found = slipped("wrong", [], [f"{name} is wrong."])
-        if found and known:
-            found.ja[1:1] = [t for t in [_after_slip(found.slips, known[0][0].removeprefix("よくある間違い: "))] if t]
-            found.en[2:2], found.mistake = known[1], known[2]
+        if got.shape != self.want.shape:
+            return self.wrong_shape(got)
+        error = rel_error(got, self.want)
+        return Verdict("ok", error=error) if error < TOLERANCE else self.wrong_value(got, error)
+
+    def raised(self, kind, message, lineno):
+        name, detail = self.name, f"{kind}: {message}"
+        if kind == "SyntaxError":
+            return Verdict("error", [f"{name} の return の行が Python の文になっていません。"],
+                           [f"The return line of {name} is not valid Python."], mistake="SyntaxError", lineno=lineno)
+        found = self.slipped("error", [f"{name} の中でエラーが出ました。"], [f"{name} raised {detail}"], detail)
+        if found:
             return found
+        cause_ja, cause_en = [], []
+        if kind == "NameError":
+            cause_ja = _error_pointer(kind, message, name, "", FUNCTIONS[name], self.how.hints, "functions",
+                                      self.how.course)[0]
+        elif name == "softmax" and kind == "ValueError" and "broadcast" in message:
+            cause_ja = ["和をとると軸が1つ減るので、そのままでは U と割り算できません。割る前に、和の形を shp に"
+                        "そろえてください。"]
+            cause_en = ["The sum drops an axis, so it cannot divide U as it is: shape it with shp first."]
+        return Verdict("error", [f"{name} の中でエラーが出ました。", *cause_ja, *self.extra_ja],
+                       [f"{name} raised {detail}", *cause_en, *self.extra_en], mistake=kind, detail=detail)
+
+    def wrong_shape(self, got):
+        name, want = self.name, self.want
+        headline = ([f"{name} の出力の形が {got.shape} になっています。正しい形は {want.shape} です。"],
+                    [f"{name} returned shape {got.shape}; it should be {want.shape} here."])
+        scalar = want.shape == () and got.ndim >= 1
+        found = None if scalar else self.slipped("wrong", *headline)
+        if found:
+            return found
+        per_example = (["よくある間違い: データごとの和で止まっています。"
+                        "L はミニバッチ全体の和で、1つの数 (形 ()) です。"],
+                       ["Likely mistake: the sum stops at each example; L is one number for the batch."])
+        return Verdict("wrong", [*headline[0], *(per_example[0] if scalar else []), *self.extra_ja],
+                       [*headline[1], *(per_example[1] if scalar else []), *self.extra_en],
+                       mistake="a sum per example" if scalar else "wrong shape")
+
+    def known(self, got):
+        for number, (wrong, ja, en) in enumerate(FUNCTIONS[self.name].mistakes if self.how.curated else ()):
+            value = _wrong_value(wrong, self.r)
+            if np.shape(value) == got.shape and rel_error(got, value) < TOLERANCE:
+                if self.name == "softmax" and number == 0 and self.kwargs.get("reduce_axis") == 1:  # right at 0
+                    ja = ("軸が reduce_axis ではなく axis=0 に固定されています。"
+                          "最大値も和も reduce_axis の方向でとってください。")
+                    en = "the axis is fixed at 0 instead of reduce_axis, for the max and the sum"
+                return ja, en
+        return None
+
+    def wrong_value(self, got, error):
+        name, known = self.name, self.known(got)
+        found = self.slipped("wrong", [], [f"{name} is wrong."])
+        if found and known:
+            found.ja[1:1] = [t for t in [_after_slip(found.slips, known[0])] if t]
+            found.en[2:2], found.mistake = [f"Likely mistake: {known[1]}."], known[1]
         if found:
             return found
         if known:
-            return Verdict("wrong", [*known[0], *extra_ja], [f"{name} is wrong.", *known[1], *extra_en],
-                           mistake=known[2])
+            return Verdict("wrong", [f"よくある間違い: {known[0]}", *self.extra_ja],
+                           [f"{name} is wrong.", f"Likely mistake: {known[1]}.", *self.extra_en], mistake=known[1])
         if not np.all(np.isfinite(got)):
-            return Verdict("wrong", [f"{name} が nan か inf を返します。{NAN_CAUSES[0]}", *extra_ja],
-                           [f"{name} returns nan or inf. {NAN_CAUSES[1]}", *extra_en], mistake="nan or inf")
+            return Verdict("wrong", [f"{name} が nan か inf を返します。{NAN_CAUSES[0]}", *self.extra_ja],
+                           [f"{name} returns nan or inf. {NAN_CAUSES[1]}", *self.extra_en], mistake="nan or inf")
         return Verdict("wrong", ["形は合っていますが、値が違います。" + UNEXPLAINED[0] +
-                                 "上の説明にある式と見比べてください。", *extra_ja],
-                       [f"{name} is wrong. {UNEXPLAINED[1]} Compare it with its equation above.", *extra_en],
+                                 "上の説明にある式と見比べてください。", *self.extra_ja],
+                       [f"{name} is wrong. {UNEXPLAINED[1]} Compare it with its equation above.", *self.extra_en],
                        mistake="another mistake", error=error)
-    return Verdict("ok", error=largest)
 
 
 def judge_cells(made, hints=True, course=None, curated=True):

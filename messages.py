@@ -94,124 +94,135 @@ def _factor_words(factor):
     return f"`{factor}`", f"`{factor}`"
 
 
-def slip_sentence(slip, widths=None):
-    """(ja, en): where a slip is in the learner's line and what kind of slip it is, never the fixed line."""
+# What each kind of slip (repair.RANK) says: Japanese, then English, filled in with the learner's part, the name or
+# function it stands for (what), the corrected part (fixed) and, for keepdims, the shape the part makes (shape).
+SLIP_WORDS = {
+    "transpose extra": ("`{part}` の .T は不要なようです。", "The .T of `{part}` looks unneeded."),
+    "transpose missing": ("`{part}` は転置 (.T) して使うところのようです。", "`{part}` seems to need a .T."),
+    "order": ("`{part}` は、左右が逆のようです。", "The two sides of `{part}` seem the wrong way round."),
+    "sign": ("`{part}` の符号が逆です。", "The sign of `{part}` is flipped."),
+    "extra term": ("`{part}` の `{what}` の項はよけいです。", "The term `{what}` of `{part}` is one too many."),
+    "intermediate": ("`{part}` は、ここで使う量ではなく、その途中の量です。すでに求めた変数を使うところです。",
+                     "`{part}` is a quantity on the way, not the one to use here: a variable computed above is."),
+    "axis": ("`{part}` の axis={what} の向きが逆です。", "The axis={what} of `{part}` is the other axis."),
+    "sum everything": ("`{part}` はすべての要素を足しています。足すのは一方の軸 (axis) の方向だけです。",
+                       "`{part}` sums every entry: sum along one axis only."),
+    "keepdims": ("`{part}` に keepdims=True がないので、形が {shape} になり、列ベクトル (形の最後が 1) になりません。",
+                 "`{part}` has no keepdims=True, so its shape is {shape}, not a column."),
+    "function twice": ("`{part}` で {what} を2回使っています。", "`{part}` applies {what} twice."),
+    "square missing": ("`{part}` の2乗が抜けています。", "`{part}` is not squared."),
+    "square extra": ("`{part}` の累乗はよけいです。", "The power in `{part}` is one too many."),
+    "index": ("`{part}` の添字 {what} が違います (shape[0] は行の数、shape[1] は列の数です)。",
+              "The index {what} of `{part}` is the other one (shape[0] rows, shape[1] columns)."),
+    "spelling": ("`{what}` は、`{fixed}` の書き間違いのようです。", "`{what}` looks like a misspelling of `{fixed}`."),
+    "slice extra": ("`{part}` で一部だけを取り出しています。", "`{part}` takes a part of the array only."),
+    "line twice": ("`{part}` が2回書かれています。1回のミニバッチで、この計算は1回です。",
+                   "`{part}` is written twice: once a mini-batch."),
+    "axis fixed": ("軸が reduce_axis ではなく {part} に固定されています。"
+                   "最大値も和も reduce_axis の方向でとってください。",
+                   "The axis is fixed at {part} instead of reduce_axis, for the max and the sum."),
+    "normalise missing": ("`{part}` を、その和で割っていません。", "`{part}` is not divided by its sum."),
+    "brackets": ("`{part}` のかっこの位置が違います。", "The brackets of `{part}` are in the wrong place."),
+    "function missing": ("`{part}` に {what_ja} を通し忘れています。", "`{part}` misses {what_en}."),
+    "function extra": ("`{part}` の {what_ja} はよけいです。", "The {what_en} of `{part}` is one too many."),
+    "sum extra": ("`{part}` の {what_ja} はよけいです。", "The {what} of `{part}` is one too many."),
+    "literal": ("`{part}` は、このノートブックの{setting_ja} ({fixed}) と違う数です。",
+                "`{part}` is not this notebook's {setting_en} ({fixed})."),
+}
+
+
+def _operator(slip):
+    old, new = ("**", slip.what[2:]) if slip.what.startswith("**") else (slip.what[:1], slip.what[1:])
+    ja, en = _OPERATION.get(new, (new, new))
+    return f"`{slip.part}` の `{old}` は、{ja} のところです。", f"The `{old}` of `{slip.part}` should be {en}."
+
+
+def _name(slip):
+    what, fixed = slip.what, slip.fixed
+    old_layer, new_layer = re.findall(r"[23]", what), re.findall(r"[23]", fixed)
+    if old_layer and new_layer and what.replace(old_layer[-1], new_layer[-1]) == fixed:
+        return (f"`{what}` は{old_layer[-1]}層目の変数です。ここは{new_layer[-1]}層目の変数を使うところです。",
+                f"`{what}` belongs to layer {old_layer[-1]}; this place takes layer {new_layer[-1]}'s.")
+    ja, en = _name_relation(what, fixed)
+    if ja == _name_relation("a", "b")[0]:
+        return f"`{what}` は、別の変数と取り違えているようです。", f"`{what}` seems mixed up with another variable."
+    return f"`{what}` は、別の変数のところです ({ja})。", f"`{what}` should be another variable ({en})."
+
+
+def _extra_factor(slip):
     part, what = slip.part, slip.what
-    if slip.kind == "operator":
-        old, new = what[:1] if what[:2] != "**" else "**", what[1:]
-        ja, en = _OPERATION.get(new, (new, new))
-        return f"`{part}` の `{old}` は、{ja} のところです。", f"The `{old}` of `{part}` should be {en}."
-    if slip.kind == "transpose extra":
-        return f"`{part}` の .T は不要なようです。", f"The .T of `{part}` looks unneeded."
-    if slip.kind == "transpose missing":
-        return f"`{part}` は転置 (.T) して使うところのようです。", f"`{part}` seems to need a .T."
-    if slip.kind == "order":
-        return f"`{part}` は、左右が逆のようです。", f"The two sides of `{part}` seem the wrong way round."
-    if slip.kind in ("name", "other name"):
-        old_layer, new_layer = re.findall(r"[23]", what), re.findall(r"[23]", slip.fixed)
-        if old_layer and new_layer and what.replace(old_layer[-1], new_layer[-1]) == slip.fixed:
-            return (f"`{what}` は{old_layer[-1]}層目の変数です。ここは{new_layer[-1]}層目の変数を使うところです。",
-                    f"`{what}` belongs to layer {old_layer[-1]}; this place takes layer {new_layer[-1]}'s.")
-        ja, en = _name_relation(what, slip.fixed)
-        if ja == _name_relation("a", "b")[0]:
-            return f"`{what}` は、別の変数と取り違えているようです。", f"`{what}` seems mixed up with another variable."
-        return f"`{what}` は、別の変数のところです ({ja})。", f"`{what}` should be another variable ({en})."
-    if slip.kind == "sign":
-        return f"`{part}` の符号が逆です。", f"The sign of `{part}` is flipped."
-    if slip.kind == "extra factor":
-        ja, en = _factor_words(what)
-        if "dsigmoid_du" in what or "sigmoid" in what:
-            return (f"`{part}` では σ' が2回掛かっています: Δ_2 にはもう σ' が入っています。",
-                    f"sigma' is multiplied twice in `{part}`: Delta_2 already holds it.") if "Delta_2" in part else \
-                (f"`{part}` の `{what}` はよけいです。", f"The `{what}` of `{part}` is one factor too many.")
-        if slip.op == "/":
-            return f"`{part}` では、{ja} で割る必要はありません。", f"`{part}` need not be divided by {en}."
-        return f"`{part}` では、{ja} がよけいに掛かっています。", f"In `{part}`, {en} is one factor too many."
-    if slip.kind == "extra term":
-        return f"`{part}` の `{what}` の項はよけいです。", f"The term `{what}` of `{part}` is one too many."
-    if slip.kind == "missing factor":
-        ja, en = _factor_words(what)
-        if slip.op == "/":
-            return f"`{part}` を {ja} で割るのを忘れています。", f"`{part}` is not divided by {en}."
-        return f"`{part}` に {ja} を掛け忘れています。", f"`{part}` misses the factor {en}."
+    if "sigmoid" in what and "Delta_2" in part:
+        return (f"`{part}` では σ' が2回掛かっています: Δ_2 にはもう σ' が入っています。",
+                f"sigma' is multiplied twice in `{part}`: Delta_2 already holds it.")
+    if "sigmoid" in what:
+        return f"`{part}` の `{what}` はよけいです。", f"The `{what}` of `{part}` is one factor too many."
+    ja, en = _factor_words(what)
+    if slip.op == "/":
+        return f"`{part}` では、{ja} で割る必要はありません。", f"`{part}` need not be divided by {en}."
+    return f"`{part}` では、{ja} がよけいに掛かっています。", f"In `{part}`, {en} is one factor too many."
+
+
+def _missing(slip):
+    ja, en = _factor_words(slip.what)
     if slip.kind == "missing term":
         verb = ("引く", "subtract") if slip.op == "-" else ("足す", "add")
-        return f"`{part}` に `{what}` を{verb[0]}のを忘れています。", f"`{part}` does not {verb[1]} `{what}`."
-    if slip.kind == "intermediate":
-        return (f"`{part}` は、ここで使う量ではなく、その途中の量です。すでに求めた変数を使うところです。",
-                f"`{part}` is a quantity on the way, not the one to use here: a variable computed above is.")
-    if slip.kind == "axis":
-        return f"`{part}` の axis={what} の向きが逆です。", f"The axis={what} of `{part}` is the other axis."
-    if slip.kind == "sum everything":
-        return (f"`{part}` はすべての要素を足しています。足すのは一方の軸 (axis) の方向だけです。",
-                f"`{part}` sums every entry: sum along one axis only.")
-    if slip.kind == "keepdims":
-        shape = notebook_shape(slip.shape, widths)
-        return (f"`{part}` に keepdims=True がないので、形が {shape} になり、列ベクトル (形の最後が 1) になりません。",
-                f"`{part}` has no keepdims=True, so its shape is {shape}, not a column.")
-    if slip.kind == "sum extra":
-        word = _FUNCTION.get(what, (what,))[0]
-        return f"`{part}` の {word} はよけいです。", f"The {what} of `{part}` is one too many."
-    if slip.kind == "sum missing":
-        ja = "ミニバッチについて (axis=1)" if what == "1" else "axis=0 の方向に"
-        return f"`{part}` を{ja}足すのを忘れています。", f"`{part}` is not summed (axis={what})."
-    if slip.kind == "function twice":
-        return f"`{part}` で {what} を2回使っています。", f"`{part}` applies {what} twice."
-    if slip.kind == "function extra":
-        ja, en = _FUNCTION.get(what, (what, what))
-        return f"`{part}` の {ja} はよけいです。", f"The {en} of `{part}` is one too many."
-    if slip.kind == "function":
-        old, new = what.split(">")
-        old_ja, old_en = _FUNCTION.get(old, (old, old))
-        new_ja, new_en = _FUNCTION.get(new, (new, new))
-        if old == "log10":
-            return (f"`{part}` の np.log10 は常用対数です。誤差の log は自然対数 np.log です。",
-                    f"np.log10 in `{part}` is base 10: the loss's log is the natural np.log.")
-        if (old, new) == ("mean", "sum"):
-            return (f"`{part}` の平均 (mean) は、和 (sum) のところです。平均は、和をミニバッチの枚数で割ったものです。",
-                    f"The mean of `{part}` should be a sum: a mean divides the sum by the batch size.")
-        return (f"`{part}` は、{old_ja}ではなく、{new_ja}を使うところです。",
-                f"`{part}` takes {new_en}, not {old_en}.")
-    if slip.kind == "function missing":
-        ja, en = _FUNCTION.get(what, (what, what))
-        return f"`{part}` に {ja} を通し忘れています。", f"`{part}` misses {en}."
-    if slip.kind == "argument scale":
-        if what == "tanh":
-            return (f"`{part}` の tanh の引数がずれています。σ(u) = (1 + tanh(u/2)) / 2 です。",
-                    f"The argument of tanh in `{part}` is off: sigma(u) = (1 + tanh(u/2)) / 2.")
-        return f"`{part}` の {what} の引数が2倍か半分ずれています。", f"The argument of {what} in `{part}` is off by 2."
-    if slip.kind == "square missing":
-        return f"`{part}` の2乗が抜けています。", f"`{part}` is not squared."
-    if slip.kind == "square extra":
-        return f"`{part}` の累乗はよけいです。", f"The power in `{part}` is one too many."
-    if slip.kind == "index":
-        return (f"`{part}` の添字 {what} が違います (shape[0] は行の数、shape[1] は列の数です)。",
-                f"The index {what} of `{part}` is the other one (shape[0] rows, shape[1] columns).")
-    if slip.kind == "literal":
-        ja, en = _SETTING.get(what, (what, what))
-        return (f"`{part}` は、このノートブックの{ja} ({slip.fixed}) と違う数です。",
-                f"`{part}` is not this notebook's {en} ({slip.fixed}).")
-    if slip.kind == "spelling":
-        return (f"`{what}` は、`{slip.fixed}` の書き間違いのようです。",
-                f"`{what}` looks like a misspelling of `{slip.fixed}`.")
-    if slip.kind == "bracket":
-        return (f"かっこの数が合っていません (`{what}` が閉じられていません)。",
-                f"The brackets do not match: a `{what}` is not closed.") if "(" in what else \
-            ("かっこの数が合っていません (`)` が1つ多いです)。", "The brackets do not match: one `)` too many.")
-    if slip.kind == "slice extra":
-        return f"`{part}` で一部だけを取り出しています。", f"`{part}` takes a part of the array only."
-    if slip.kind == "line twice":
-        return (f"`{part}` が2回書かれています。1回のミニバッチで、この計算は1回です。",
-                f"`{part}` is written twice: once a mini-batch.")
-    if slip.kind == "axis fixed":
-        return (f"軸が reduce_axis ではなく {part} に固定されています。"
-                "最大値も和も reduce_axis の方向でとってください。",
-                f"The axis is fixed at {part} instead of reduce_axis, for the max and the sum.")
-    if slip.kind == "normalise missing":
-        return f"`{part}` を、その和で割っていません。", f"`{part}` is not divided by its sum."
-    if slip.kind == "brackets":
-        return f"`{part}` のかっこの位置が違います。", f"The brackets of `{part}` are in the wrong place."
-    return f"`{part}` のところが違います。", f"`{part}` is where it goes wrong."
+        return (f"`{slip.part}` に `{slip.what}` を{verb[0]}のを忘れています。",
+                f"`{slip.part}` does not {verb[1]} `{slip.what}`.")
+    if slip.op == "/":
+        return f"`{slip.part}` を {ja} で割るのを忘れています。", f"`{slip.part}` is not divided by {en}."
+    return f"`{slip.part}` に {ja} を掛け忘れています。", f"`{slip.part}` misses the factor {en}."
+
+
+def _function(slip):
+    old, new = slip.what.split(">")
+    if old == "log10":
+        return (f"`{slip.part}` の np.log10 は常用対数です。誤差の log は自然対数 np.log です。",
+                f"np.log10 in `{slip.part}` is base 10: the loss's log is the natural np.log.")
+    if (old, new) == ("mean", "sum"):
+        return (f"`{slip.part}` の平均 (mean) は、和 (sum) のところです。"
+                "平均は、和をミニバッチの枚数で割ったものです。",
+                f"The mean of `{slip.part}` should be a sum: a mean divides the sum by the batch size.")
+    (old_ja, old_en), (new_ja, new_en) = _FUNCTION.get(old, (old, old)), _FUNCTION.get(new, (new, new))
+    return (f"`{slip.part}` は、{old_ja}ではなく、{new_ja}を使うところです。",
+            f"`{slip.part}` takes {new_en}, not {old_en}.")
+
+
+def _argument(slip):
+    if slip.what == "tanh":
+        return (f"`{slip.part}` の tanh の引数がずれています。σ(u) = (1 + tanh(u/2)) / 2 です。",
+                f"The argument of tanh in `{slip.part}` is off: sigma(u) = (1 + tanh(u/2)) / 2.")
+    return (f"`{slip.part}` の {slip.what} の引数が2倍か半分ずれています。",
+            f"The argument of {slip.what} in `{slip.part}` is off by 2.")
+
+
+def _bracket(slip):
+    if "(" in slip.what:
+        return (f"かっこの数が合っていません (`{slip.what}` が閉じられていません)。",
+                f"The brackets do not match: a `{slip.what}` is not closed.")
+    return "かっこの数が合っていません (`)` が1つ多いです)。", "The brackets do not match: one `)` too many."
+
+
+def _sum_missing(slip):
+    ja = "ミニバッチについて (axis=1)" if slip.what == "1" else "axis=0 の方向に"
+    return f"`{slip.part}` を{ja}足すのを忘れています。", f"`{slip.part}` is not summed (axis={slip.what})."
+
+
+# The kinds whose words depend on more than a template fills in.
+_SLIP_SAYERS = {"operator": _operator, "name": _name, "other name": _name, "extra factor": _extra_factor,
+                "missing factor": _missing, "missing term": _missing, "function": _function,
+                "argument scale": _argument, "bracket": _bracket, "sum missing": _sum_missing}
+
+
+def slip_sentence(slip, widths=None):
+    """(ja, en): where a slip is in the learner's line and what kind of slip it is, never the fixed line."""
+    if slip.kind in _SLIP_SAYERS:
+        return _SLIP_SAYERS[slip.kind](slip)
+    what_ja, what_en = _FUNCTION.get(slip.what, (slip.what, slip.what))
+    setting_ja, setting_en = _SETTING.get(slip.what, (slip.what, slip.what))
+    words = {"part": slip.part, "what": slip.what, "fixed": slip.fixed, "shape": notebook_shape(slip.shape, widths),
+             "what_ja": what_ja, "what_en": what_en, "setting_ja": setting_ja, "setting_en": setting_en}
+    ja, en = SLIP_WORDS.get(slip.kind, ("`{part}` のところが違います。", "`{part}` is where it goes wrong."))
+    return ja.format(**words), en.format(**words)
 
 
 def notebook_shape(shape, widths=None):
