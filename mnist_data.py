@@ -203,6 +203,74 @@ def _write_cache(arrays, path):
         raise
 
 
+def _from_data_home(data_home):
+    """The arrays of ``data_home/mnist.npz`` (a machine without internet, or the tests' sample), its layout checked."""
+    if Path(data_home).is_file():
+        raise ValueError(f"MNIST_DATA_HOME には mnist.npz の入ったフォルダーを指定してください (ファイルではなく)。"
+                         f"いまは {data_home} です。\n"
+                         f"MNIST_DATA_HOME must name the folder that holds mnist.npz, not a file; got {data_home}")
+    path = Path(data_home) / MNIST_FILENAME
+    if not path.is_file():
+        raise ValueError(
+            f"MNIST_DATA_HOME は {data_home!s} ですが、{path} がありません。mnist.npz をそこに置くか、"
+            "MNIST_DATA_HOME の設定を外してダウンロードを使ってください。\n"
+            f"MNIST_DATA_HOME is {data_home!s} but {path} does not exist; put mnist.npz there "
+            "(the Keras layout) or unset MNIST_DATA_HOME to use the cache and downloads"
+        )
+    arrays = _read_npz(path)
+    if not _is_full_mnist(arrays):
+        n = len(arrays["x_train"]) + len(arrays["x_test"])
+        print(f"注意: {path} の数字は {n:,} 枚で、MNIST 全体ではありません。結果は講座と変わります。 / "
+              f"Note: {path} holds {n:,} digits, not the published MNIST; results will differ from the course's.")
+    return arrays
+
+
+def _from_cache(cached):
+    """The cached arrays if they are the published MNIST; a damaged cache is said and removed (None)."""
+    if not cached.is_file():
+        return None
+    try:
+        arrays = _read_npz(cached)
+        if _is_full_mnist(arrays):
+            return arrays
+        problem = "its arrays do not match the published MNIST checksums"
+    except ValueError as e:
+        problem = str(e)
+    print(f"保存してあった {cached} が壊れているので、消してダウンロードし直します。 / "
+          f"The cached {cached} is damaged ({problem}); removing it and downloading again.")
+    try:
+        cached.unlink()
+    except OSError:
+        pass  # a read-only cache: the download replaces it if it can
+    return None
+
+
+def _first_that_verifies(timeout, failures):
+    """The first source's arrays that verify, or None; each failure appended to ``failures`` as a line."""
+    for name, fetch in _sources(timeout):
+        try:
+            arrays = fetch()
+            _check_layout(arrays, name)
+            if not _is_full_mnist(arrays):
+                raise ValueError("the arrays do not match the published MNIST checksums")
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as e:
+            failures.append(f"  - {name}: {e}")
+            continue
+        return arrays
+    return None
+
+
+def _save(arrays, cached):
+    """Write the downloaded arrays to the cache, or say why not (the next run then downloads again)."""
+    try:
+        _write_cache(arrays, cached)
+        print(f"{cached} に保存しました。 / Saved to {cached}")
+    except OSError as e:
+        print(f"注意: MNIST を {cached} に保存できませんでした。次回もダウンロードします。 / "
+              f"Note: could not save MNIST to {cached} ({e}); it will be downloaded again next time. "
+              "Make that folder writable, or set XDG_CACHE_HOME to a writable folder.")
+
+
 def load_mnist(data_home=None, cache_dir=None, timeout=TIMEOUT_S):
     """All MNIST digits, in the order of the original files (60,000 training, then 10,000 test).
 
@@ -236,61 +304,16 @@ def load_mnist(data_home=None, cache_dir=None, timeout=TIMEOUT_S):
         raise ValueError(f"timeout must be a positive number of seconds; got {timeout!r}")
     data_home = data_home if data_home is not None else os.environ.get("MNIST_DATA_HOME")
     if data_home:
-        if Path(data_home).is_file():
-            raise ValueError(f"MNIST_DATA_HOME には mnist.npz の入ったフォルダーを指定してください (ファイルではなく)。"
-                             f"いまは {data_home} です。\n"
-                             f"MNIST_DATA_HOME must name the folder that holds mnist.npz, not a file; got {data_home}")
-        path = Path(data_home) / MNIST_FILENAME
-        if not path.is_file():
-            raise ValueError(
-                f"MNIST_DATA_HOME は {data_home!s} ですが、{path} がありません。mnist.npz をそこに置くか、"
-                "MNIST_DATA_HOME の設定を外してダウンロードを使ってください。\n"
-                f"MNIST_DATA_HOME is {data_home!s} but {path} does not exist; put mnist.npz there "
-                "(the Keras layout) or unset MNIST_DATA_HOME to use the cache and downloads"
-            )
-        arrays = _read_npz(path)
-        if not _is_full_mnist(arrays):
-            n = len(arrays["x_train"]) + len(arrays["x_test"])
-            print(f"注意: {path} の数字は {n:,} 枚で、MNIST 全体ではありません。結果は講座と変わります。 / "
-                  f"Note: {path} holds {n:,} digits, not the published MNIST; results will differ from the course's.")
+        return _combine(_from_data_home(data_home))
+    cached = (Path(cache_dir) if cache_dir is not None else default_cache_dir()) / MNIST_FILENAME
+    arrays = _from_cache(cached)
+    if arrays is not None:
         return _combine(arrays)
-
-    cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    cached = cache_dir / MNIST_FILENAME
-    if cached.is_file():
-        try:
-            arrays = _read_npz(cached)
-            if _is_full_mnist(arrays):
-                return _combine(arrays)
-            problem = "its arrays do not match the published MNIST checksums"
-        except ValueError as e:
-            problem = str(e)
-        print(f"保存してあった {cached} が壊れているので、消してダウンロードし直します。 / "
-              f"The cached {cached} is damaged ({problem}); removing it and downloading again.")
-        try:
-            cached.unlink()
-        except OSError:
-            pass  # a read-only cache: the download below replaces it if it can
-
     failures = []
-    for name, fetch in _sources(timeout):
-        try:
-            arrays = fetch()
-            _check_layout(arrays, name)
-            if not _is_full_mnist(arrays):
-                raise ValueError("the arrays do not match the published MNIST checksums")
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as e:
-            failures.append(f"  - {name}: {e}")
-            continue
-        try:
-            _write_cache(arrays, cached)
-            print(f"{cached} に保存しました。 / Saved to {cached}")
-        except OSError as e:
-            print(f"注意: MNIST を {cached} に保存できませんでした。次回もダウンロードします。 / "
-                  f"Note: could not save MNIST to {cached} ({e}); it will be downloaded again next time. "
-                  "Make that folder writable, or set XDG_CACHE_HOME to a writable folder.")
+    arrays = _first_that_verifies(timeout, failures)
+    if arrays is not None:
+        _save(arrays, cached)
         return _combine(arrays)
-
     raise MNISTUnavailableError(
         "MNIST を入手できませんでした (インターネットにつながっていないかもしれません)。インターネットにつながる"
         f"コンピューターで {KERAS_URL} をダウンロードし、{cached} に置いてから、もう一度実行してください。\n"

@@ -316,58 +316,79 @@ class Search:
         elif _call_name(node) in _REDUCTIONS and node.args and not _is_method(node):
             yield from self._spine(node.args[0], depth + 1)
 
-    def edits(self, node, spine):  # one rule after another, in the order they are tried
-        """(replacement node, Slip) for each single edit at ``node``, in the order of the rules."""
+    def edits(self, node, spine):
+        """(replacement node, Slip) for each single edit at ``node``: every rule, each a generator of its own (the
+        order they are tried in is RANK's)."""
         part = (ast.get_source_segment(self.source, node) if hasattr(node, "lineno") else None) or _text(node)
+        for rule in (self._operators, self._transposes, self._names, self._signs, self._factors_and_terms,
+                     self._reductions, self._keywords, self._functions, self._brackets, self._powers_and_indices,
+                     self._literals, self._intermediates):
+            yield from rule(node, part)
+        if spine:
+            yield from self._insertions(node, part)
+
+    @staticmethod
+    def _operators(node, part):
         if isinstance(node, ast.BinOp) and type(node.op) in _SWAPS:
             for other in _SWAPS[type(node.op)]:
-                yield ast.BinOp(node.left, other(), node.right), Slip("operator", part, _text(
-                    ast.BinOp(node.left, other(), node.right)), OPERATORS[type(node.op)] + OPERATORS[other])
+                swapped = ast.BinOp(node.left, other(), node.right)
+                yield swapped, Slip("operator", part, _text(swapped), OPERATORS[type(node.op)] + OPERATORS[other])
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub | ast.Div | ast.MatMult):
+            swapped = ast.BinOp(node.right, node.op, node.left)
+            yield swapped, Slip("order", part, _text(swapped))
+
+    def _transposes(self, node, part):
         if isinstance(node, ast.Attribute) and node.attr == "T":
             yield node.value, Slip("transpose extra", part, _text(node.value))
         elif self._shape(node) is not None and len(self._shape(node)) == 2 and not isinstance(node, ast.Constant):
             yield ast.Attribute(node, "T", ast.Load()), Slip("transpose missing", part, _text(node) + ".T")
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub | ast.Div | ast.MatMult):
-            swapped = ast.BinOp(node.right, node.op, node.left)
-            yield swapped, Slip("order", part, _text(swapped))
+
+    def _names(self, node, part):
         if isinstance(node, ast.Name) and node.id in self.env and not callable(self.env[node.id]):
             for other, near in _near_names(node.id, self.env):
                 yield ast.Name(other, ast.Load()), Slip("name" if near else "other name", part, other, node.id)
         if isinstance(node, ast.Name) and node.id not in self.env and node.id != "np":
             for other in difflib.get_close_matches(node.id, [n for n in self.env if not n.startswith("_")], 3, 0.6):
                 yield ast.Name(other, ast.Load()), Slip("spelling", part, other, node.id)
+
+    @staticmethod
+    def _signs(node, part):
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             yield node.operand, Slip("sign", part, _text(node.operand))
         elif not isinstance(node, ast.Constant):
             yield ast.UnaryOp(ast.USub(), node), Slip("sign", part, _text(ast.UnaryOp(ast.USub(), node)))
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult | ast.Div | ast.MatMult):
-            op = OPERATORS[type(node.op)]
-            yield node.left, Slip("extra factor", part, _text(node.left), _text(node.right), op)
-            if not isinstance(node.op, ast.Div):
-                yield node.right, Slip("extra factor", part, _text(node.right), _text(node.left), op)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub):
-            op = OPERATORS[type(node.op)]
-            yield node.left, Slip("extra term", part, _text(node.left), _text(node.right), op)
-            if isinstance(node.op, ast.Add):
-                yield node.right, Slip("extra term", part, _text(node.right), _text(node.left), op)
-        yield from self._reductions(node, part)
-        if isinstance(node, ast.Call):
-            for keyword in node.keywords:
-                close = difflib.get_close_matches(keyword.arg or "", KEYWORDS, 1, 0.6)
-                if keyword.arg not in KEYWORDS and close:
-                    yield self._keyword_renamed(node, keyword, close[0]), Slip("spelling", part, close[0], keyword.arg)
-        if isinstance(node, ast.Call) and _call_name(node) == "exp" and "reduce_axis" in self.env:
+
+    @staticmethod
+    def _factors_and_terms(node, part):
+        """A factor or a term one too many: the product or the sum without it."""
+        if not isinstance(node, ast.BinOp) or not isinstance(node.op, ast.Mult | ast.Div | ast.MatMult | ast.Add |
+                                                             ast.Sub):
+            return
+        op, kind = OPERATORS[type(node.op)], "extra term" if isinstance(node.op, ast.Add | ast.Sub) else "extra factor"
+        yield node.left, Slip(kind, part, _text(node.left), _text(node.right), op)
+        if isinstance(node.op, ast.Mult | ast.MatMult | ast.Add):
+            yield node.right, Slip(kind, part, _text(node.right), _text(node.left), op)
+
+    def _keywords(self, node, part):
+        """A keyword misspelt, an axis keyword flipped, softmax's division by the sum left out."""
+        if not isinstance(node, ast.Call):
+            return
+        for keyword in node.keywords:
+            close = difflib.get_close_matches(keyword.arg or "", KEYWORDS, 1, 0.6)
+            if keyword.arg not in KEYWORDS and close:
+                yield self._keyword_renamed(node, keyword, close[0]), Slip("spelling", part, close[0], keyword.arg)
+            if _call_name(node) not in _REDUCTIONS and "axis" in (keyword.arg or "") and \
+                    isinstance(keyword.value, ast.Constant) and keyword.value.value in (0, 1):
+                yield self._keyword(node, keyword.arg, 1 - keyword.value.value), Slip(
+                    "axis", part, "", str(keyword.value.value), shape=(keyword.arg,))
+        if _call_name(node) == "exp" and "reduce_axis" in self.env:
             total = ast.Call(ast.Attribute(node, "sum", ast.Load()), [],
                              [ast.keyword("axis", ast.Name("reduce_axis", ast.Load())),
                               ast.keyword("keepdims", ast.Constant(True))])
             yield ast.BinOp(node, ast.Div(), total), Slip("normalise missing", part, "")
-        if isinstance(node, ast.Call) and _call_name(node) not in _REDUCTIONS:
-            for keyword in node.keywords:
-                if isinstance(keyword.value, ast.Constant) and keyword.value.value in (0, 1) and "axis" in keyword.arg:
-                    yield self._keyword(node, keyword.arg, 1 - keyword.value.value), Slip(
-                        "axis", part, "", str(keyword.value.value), shape=(keyword.arg,))
-        yield from self._functions(node, part)
-        yield from self._brackets(node, part)
+
+    @staticmethod
+    def _powers_and_indices(node, part):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
             yield node.left, Slip("square extra", part, _text(node.left))
         if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Constant):
@@ -375,16 +396,19 @@ class Search:
         if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value in (0, 1):
             other = ast.Subscript(node.value, ast.Constant(1 - node.slice.value), ast.Load())
             yield other, Slip("index", part, _text(other), str(node.slice.value))
+
+    def _literals(self, node, part):
         if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
             for setting, value in self.literals.items():
                 if value != node.value:
                     yield ast.Constant(value), Slip("literal", part, repr(value), setting)
+
+    def _intermediates(self, node, part):
+        """A product or a call where a variable computed above of its shape belongs (W_3.T @ Delta_3 for Delta_2)."""
         if isinstance(node, ast.BinOp | ast.Call) and self._shape(node) is not None and len(self._shape(node)) == 2:
             for other, value in self.env.items():
                 if isinstance(value, np.ndarray) and value.shape == self._shape(node) and other not in part:
                     yield ast.Name(other, ast.Load()), Slip("intermediate", part, other)
-        if spine:
-            yield from self._insertions(node, part)
 
     def _reductions(self, node, part):
         name = _call_name(node)
