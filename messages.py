@@ -94,41 +94,49 @@ def _factor_words(factor):
     return f"`{factor}`", f"`{factor}`"
 
 
+def _words(table):
+    """(kind, (Japanese, English)) for each row `kind | Japanese | English` of a table (a row continues on the lines
+    indented below it)."""
+    for row in re.split(r"\n(?=\S)", table.strip()):
+        kind, ja, en = (re.sub(r"\s*\n\s*", "", cell).strip() if i == 1 else re.sub(r"\s*\n\s*", " ", cell).strip()
+                        for i, cell in enumerate(re.split(r" \|\s", row)))
+        yield kind, (ja, en)
+
+
 # What each kind of slip (repair.RANK) says: Japanese, then English, filled in with the learner's part, the name or
 # function it stands for (what), the corrected part (fixed) and, for keepdims, the shape the part makes (shape).
-SLIP_WORDS = {
-    "transpose extra": ("`{part}` の .T は不要なようです。", "The .T of `{part}` looks unneeded."),
-    "transpose missing": ("`{part}` は転置 (.T) して使うところのようです。", "`{part}` seems to need a .T."),
-    "order": ("`{part}` は、左右が逆のようです。", "The two sides of `{part}` seem the wrong way round."),
-    "sign": ("`{part}` の符号が逆です。", "The sign of `{part}` is flipped."),
-    "extra term": ("`{part}` の `{what}` の項はよけいです。", "The term `{what}` of `{part}` is one too many."),
-    "intermediate": ("`{part}` は、ここで使う量ではなく、その途中の量です。すでに求めた変数を使うところです。",
-                     "`{part}` is a quantity on the way, not the one to use here: a variable computed above is."),
-    "axis": ("`{part}` の axis={what} の向きが逆です。", "The axis={what} of `{part}` is the other axis."),
-    "sum everything": ("`{part}` はすべての要素を足しています。足すのは一方の軸 (axis) の方向だけです。",
-                       "`{part}` sums every entry: sum along one axis only."),
-    "keepdims": ("`{part}` に keepdims=True がないので、形が {shape} になり、列ベクトル (形の最後が 1) になりません。",
-                 "`{part}` has no keepdims=True, so its shape is {shape}, not a column."),
-    "function twice": ("`{part}` で {what} を2回使っています。", "`{part}` applies {what} twice."),
-    "square missing": ("`{part}` の2乗が抜けています。", "`{part}` is not squared."),
-    "square extra": ("`{part}` の累乗はよけいです。", "The power in `{part}` is one too many."),
-    "index": ("`{part}` の添字 {what} が違います (shape[0] は行の数、shape[1] は列の数です)。",
-              "The index {what} of `{part}` is the other one (shape[0] rows, shape[1] columns)."),
-    "spelling": ("`{what}` は、`{fixed}` の書き間違いのようです。", "`{what}` looks like a misspelling of `{fixed}`."),
-    "slice extra": ("`{part}` で一部だけを取り出しています。", "`{part}` takes a part of the array only."),
-    "line twice": ("`{part}` が2回書かれています。1回のミニバッチで、この計算は1回です。",
-                   "`{part}` is written twice: once a mini-batch."),
-    "axis fixed": ("軸が reduce_axis ではなく {part} に固定されています。"
-                   "最大値も和も reduce_axis の方向でとってください。",
-                   "The axis is fixed at {part} instead of reduce_axis, for the max and the sum."),
-    "normalise missing": ("`{part}` を、その和で割っていません。", "`{part}` is not divided by its sum."),
-    "brackets": ("`{part}` のかっこの位置が違います。", "The brackets of `{part}` are in the wrong place."),
-    "function missing": ("`{part}` に {what_ja} を通し忘れています。", "`{part}` misses {what_en}."),
-    "function extra": ("`{part}` の {what_ja} はよけいです。", "The {what_en} of `{part}` is one too many."),
-    "sum extra": ("`{part}` の {what_ja} はよけいです。", "The {what} of `{part}` is one too many."),
-    "literal": ("`{part}` は、このノートブックの{setting_ja} ({fixed}) と違う数です。",
-                "`{part}` is not this notebook's {setting_en} ({fixed})."),
-}
+SLIP_WORDS = dict(_words("""
+transpose extra | `{part}` の .T は不要なようです。 | The .T of `{part}` looks unneeded.
+transpose missing | `{part}` は転置 (.T) して使うところのようです。 | `{part}` seems to need a .T.
+order | `{part}` は、左右が逆のようです。 | The two sides of `{part}` seem the wrong way round.
+sign | `{part}` の符号が逆です。 | The sign of `{part}` is flipped.
+extra term | `{part}` の `{what}` の項はよけいです。 | The term `{what}` of `{part}` is one too many.
+intermediate | `{part}` は、ここで使う量ではなく、その途中の量です。すでに求めた変数を使うところです。 |
+    `{part}` is a quantity on the way, not the one to use here: a variable computed above is.
+axis | `{part}` の axis={what} の向きが逆です。 | The axis={what} of `{part}` is the other axis.
+sum everything | `{part}` はすべての要素を足しています。足すのは一方の軸 (axis) の方向だけです。 |
+    `{part}` sums every entry: sum along one axis only.
+keepdims | `{part}` に keepdims=True がないので、形が {shape} になり、列ベクトル (形の最後が 1) になりません。 |
+    `{part}` has no keepdims=True, so its shape is {shape}, not a column.
+function twice | `{part}` で {what} を2回使っています。 | `{part}` applies {what} twice.
+square missing | `{part}` の2乗が抜けています。 | `{part}` is not squared.
+square extra | `{part}` の累乗はよけいです。 | The power in `{part}` is one too many.
+index | `{part}` の添字 {what} が違います (shape[0] は行の数、shape[1] は列の数です)。 |
+    The index {what} of `{part}` is the other one (shape[0] rows, shape[1] columns).
+spelling | `{what}` は、`{fixed}` の書き間違いのようです。 | `{what}` looks like a misspelling of `{fixed}`.
+slice extra | `{part}` で一部だけを取り出しています。 | `{part}` takes a part of the array only.
+line twice | `{part}` が2回書かれています。1回のミニバッチで、この計算は1回です。 |
+    `{part}` is written twice: once a mini-batch.
+axis fixed | 軸が reduce_axis ではなく {part} に固定されています。最大値も和も reduce_axis の方向でとってください。 |
+    The axis is fixed at {part} instead of reduce_axis, for the max and the sum.
+normalise missing | `{part}` を、その和で割っていません。 | `{part}` is not divided by its sum.
+brackets | `{part}` のかっこの位置が違います。 | The brackets of `{part}` are in the wrong place.
+function missing | `{part}` に {what_ja} を通し忘れています。 | `{part}` misses {what_en}.
+function extra | `{part}` の {what_ja} はよけいです。 | The {what_en} of `{part}` is one too many.
+sum extra | `{part}` の {what_ja} はよけいです。 | The {what} of `{part}` is one too many.
+literal | `{part}` は、このノートブックの{setting_ja} ({fixed}) と違う数です。 |
+    `{part}` is not this notebook's {setting_en} ({fixed}).
+"""))
 
 
 def _operator(slip):
