@@ -15,7 +15,6 @@ before the first epoch. A handout without hints sets ``ANSWER_HINTS = False`` in
 """
 
 import hashlib
-import re
 import sys
 import unicodedata
 
@@ -24,8 +23,9 @@ import handout as handout_contract
 import judge
 import messages
 import runlines
-from blanks import BLANKS, FUNCTION_ROWS, INFERENCE_ROWS, TEST_ROWS, TRAINING_ROWS
-from handout import BLANK_LINE, STEP_END, STEP_START
+from blanks import FUNCTION_ROWS, INFERENCE_ROWS, TEST_ROWS, TRAINING_ROWS
+from handout import STEP_END, STEP_START
+from messages import blank_message
 from reference import rel_error
 
 MARKS = {"ok": "○", "wrong": "✗", "empty": "空欄", "error": "エラー"}
@@ -161,24 +161,6 @@ def check_test(ns):
 # --------------------------------------------------------------------------------------
 
 _PENDING = {}  # the training cells waiting for their check, by the hash of their source
-
-
-def blank_message(lines, hints=True):
-    """The message for the first blank of a cell, or None: it names the blank and where to look, never the answer."""
-    function = None
-    for number, line in enumerate(lines, 1):
-        defined = re.match(r"\s*def\s+(\w+)", line)
-        function = defined.group(1) if defined else function
-        match = BLANK_LINE.match(line)
-        if match:
-            name = match.group(2)
-            blank = (BLANKS.get(f"training.{name}") or BLANKS.get(name)) if name else BLANKS.get(function or "")
-            pointer_ja, pointer_en = judge.hint_pointer(blank, hints, empty=True) if blank else ("", "")
-            label_ja = f"{name} の行" if name else f"{function} の return の行"
-            label_en = name or f"{function} (return)"
-            return messages.text([f"{label_ja} ({number}行目) がまだ埋まっていません。{pointer_ja}".strip()], "",
-                                 [f"{label_en}: line {number} is not filled yet. {pointer_en}".strip()])
-    return None
 
 
 def _user_ns():

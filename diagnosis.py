@@ -13,6 +13,7 @@ import ast
 import functools
 
 import course as course_settings
+import messages
 from blanks import STEP
 
 
@@ -162,38 +163,6 @@ def _variants(expr, name, scope):
                 setattr(node, field, child)
 
 
-# What each family of change says: (Japanese, English, the mistake's name for a class's summary), filled in with the
-# operand, its shape s, the blank's name, and made_ja / made_en (the shape the line made, and where from).
-CAUSES = {
-    "input": ("{made_ja}この層への入力が {operand} でよいか確かめてください。",
-              "{made_en}: check that {operand} is this layer's input.", "{operand}: the wrong layer's input"),
-    "layer": ("{made_ja}{operand} を別の層の変数と取り違えていないか確かめてください。",
-              "{made_en}: check that {operand} belongs to this layer.", "{operand}: another layer's tensor"),
-    "star": ("`{operand}` の `*` は要素ごとの積です。行列の積は `@` (または np.dot) で書きます。",
-             "The `*` of `{operand}` multiplies element by element; the matrix product is `@` (or np.dot).",
-             "* for the matrix product"),
-    "order": ("掛ける順番が逆のようです (`{operand}`)。それぞれの形を見比べてください。",
-              "The factors seem to be in the wrong order (`{operand}`): compare their shapes.",
-              "factors in the wrong order"),
-    "delta for bias": ("{operand} は形 {s} なので、{name} の形が {got} になってしまいます。"
-                       "{name} の更新には、すぐ上で求めたバイアスの勾配を使ってください。",
-                       "{made_en}: {name}'s step uses the bias's gradient computed just above.",
-                       "a delta used for a bias"),
-    "weight for bias": ("{operand} は形 {s} の重みの勾配なので、{name} の形も {got} になってしまいます。"
-                        "{name} はバイアスなので、バイアスの勾配を使ってください。",
-                        "{made_en}: {operand} is a weight's gradient, and {name} is a bias.",
-                        "a weight's gradient used for a bias"),
-    "untransposed": ("{operand} {s} が転置されていないようです。{operand} の形と、掛ける相手の形を見比べてください。",
-                     "{operand} {s} seems to be left untransposed: compare its shape with the other factor's.",
-                     "{operand} left untransposed"),
-    "X twice": ("X はすでに {s} です ({where} で転置済み)。X.T で二重に転置しています。",
-                "X is already {s} (transposed once above): X.T transposes it twice.", "X transposed twice"),
-    "transposed extra": ("{operand} はすでに {s} です。{operand}.T の .T は不要なようです。",
-                         "{operand} is already {s}: the .T of {operand}.T looks extra.",
-                         "{operand} transposed once too often"),
-}
-
-
 def _cause(family, operand, shape, name, got, cell):
     """One likely cause: (ja, en, the mistake's name for a class's summary)."""
     s = str(shape)
@@ -202,7 +171,7 @@ def _cause(family, operand, shape, name, got, cell):
              "made_ja": f"{operand} {s} を使うと、形が {got} になります。" if got
              else f"{operand} {s} のところで形が合いません。",
              "made_en": f"{got} is the shape {operand} {s} gives" if got else f"the shapes break at {operand} {s}"}
-    return tuple(text.format(**words) for text in CAUSES[family])
+    return tuple(text.format(**words) for text in messages.SHAPE_CAUSES[family])
 
 
 def _bias_sum(name, got, want, batch):

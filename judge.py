@@ -22,6 +22,7 @@ import reference
 import repair
 import runlines
 from blanks import BLANK_COLUMNS, FUNCTION_ROWS, FUNCTIONS, INFERENCE_ROWS, STEP, TEST, TEST_ROWS, TRAINING_ROWS
+from messages import NAN_CAUSES, OVERFLOW, UNEXPLAINED, hint_pointer, probe_call
 from reference import rel_error
 from runlines import decode
 
@@ -29,8 +30,7 @@ from runlines import decode
 # reach 1.7e-5 at most (log(Y + 1e-5)), float32 2.3e-8; the nearest wrong value is 0.2 away.
 TOLERANCE = 1e-3
 UPDATES = ("W_3", "b_3", "W_2", "b_2")  # judged by the step they take (new - old): "eta twice" is 0.9 away, not 0.009
-NAN_CAUSES = ("よくある原因は、0 の log、0 での割り算、大きな数の exp (オーバーフロー) です。",
-              "The usual causes: the log of 0, a division by 0, exp of a large number (an overflow).")
+
 
 
 @dataclass
@@ -56,25 +56,6 @@ class Verdict:
         return {"status": self.status, "ja": self.ja, "en": self.en, "line": self.line, "lineno": self.lineno,
                 "mistake": self.mistake, "shape": self.shape, "detail": self.detail,
                 "error": self.error if np.isfinite(self.error) else None}
-
-
-def hint_pointer(blank, hints=True, empty=False):
-    """Where the learner finds the equation: the text above, or for the deltas and gradients, the hint."""
-    if blank in TEST.values():
-        return ("上の「学習結果の確認」のセルと同じように、テストデータ (X_test, y_test) について書いてください。",
-                "Write it as in the validation cells above, for the test set (X_test, y_test).")
-    if blank.shown:
-        if empty:
-            return "上の説明にある式を見ながら書いてください。", "Write it from the equation in the text above."
-        return "上の説明にある式と見比べてください。", "Compare it with the equation in the text above."
-    if not hints:
-        return ("上の説明にある形を手がかりに、連鎖律で式を導いてください。",
-                "Derive it with the chain rule; the shapes given above are the clue.")
-    if empty:
-        return ("上の説明にある形を手がかりに、式を導いてください。行き詰まったら「ヒント」を開いてください。",
-                "Derive it from the shapes given above; the hint above holds the equation.")
-    return ("式をもう一度導いてみてください。「ヒント」を開くと式を確かめられます。",
-            "Derive it again; the hint above holds the equation.")
 
 
 def _error_pointer(kind, message, name, line, blank, hints, cell, course):
@@ -174,10 +155,10 @@ def scope(cell, name, right, course):
     return ns
 
 
-def _search(source, env, name, how, cell, is_right):
+def _search(source, env, name, how, cell, is_right, also=()):
     literals = {key: getattr(how.course, key) for key in ("eta", "batch_size", "nb_classes")
                 if getattr(how.course, key) is not None}
-    return repair.search(source, env, name, is_right, VOCABULARY[cell], literals, how.budget)
+    return repair.search(source, env, name, is_right, VOCABULARY[cell], literals, how.budget, also)
 
 
 def _slip_words(slips, how, blank=None):
@@ -300,9 +281,7 @@ def _slip_mistake(slips):
     return "slip: " + " + ".join(s.kind for s in slips)
 
 
-# Said where neither a slip within two edits nor a known mistake explains a value: one honest sentence.
-UNEXPLAINED = ("よくある書き間違いを1〜2か所直す範囲では、正しい値になる書き方が見つかりませんでした。",
-               "No one or two of the usual small edits of the line give the right value.")
+
 
 
 # A known mistake's first sentence that a slip of this kind has already said: left out after it.
@@ -393,59 +372,36 @@ def judge_functions(made, hints=True, course=None, curated=True):
     return verdicts
 
 
-OVERFLOW = {  # why a function returns nan at +-1000, and what to do: the handout shows both functions' equations
-    "softmax": ["exp が inf にオーバーフローするか、どれも 0 にアンダーフローして 0 / 0 になっています。",
-                "exp をとる前に、reduce_axis の方向に (列ごとに) 最大値を引いてください。分子と分母で打ち消し合うので"
-                "値は変わらず、オーバーフローもアンダーフローもしません。"],
-    "sigmoid": ["exp が inf にオーバーフローし、inf / inf が nan になっています。学習中に U が大きくなると、"
-                "ネットワークでも同じことが起きます。",
-                "上の式のとおり 1 / (1 + exp(−U)) と書けば、exp(−U) が inf になっても 1 / inf = 0 で、nan に"
-                "なりません。"],
-}
-
-
-def _probe_call(name, kwargs):
-    """How a probe called the function, for a learner who never made that call."""
-    if kwargs.get("reduce_axis") == 1:
-        return (f"{name}(U, reduce_axis=1) で確かめたときの結果です (U の1行が1つのデータ)。"
-                "このノートブックではこの呼び方をしませんが、reduce_axis の方向に計算する関数なので、"
-                "reduce_axis=1 でも正しく動く必要があります。",
-                f"This is the call {name}(U, reduce_axis=1), one example per row of U. The notebook never calls it "
-                "that way, but the function computes along reduce_axis, so it must work there too.")
-    return "", ""
-
-
-def _function_slips(name, one, args, kwargs, want, how):
-    """The slips of a function's def (its body, as the learner wrote it) on one probe: its arguments bound as the
-    probe calls it, the other functions right."""
+def _function_slips(name, one, probe, probes, how):
+    """The slips of a function's def (its body, as the learner wrote it) on a probe: its arguments bound as the probe
+    calls it, the other functions right; a fix must be right on every other probe too."""
     try:
         node = ast.parse(textwrap.dedent(one.get("def") or "")).body[0]
         assert isinstance(node, ast.FunctionDef)
-    except (SyntaxError, IndexError, AssertionError, ValueError):
+        names = [a.arg for a in node.args.args]
+        defaults = dict(zip(names[len(names) - len(node.args.defaults):], node.args.defaults, strict=True))
+        base = {other: f for other, f in runlines.right_functions().items() if other != name}
+        base.update({n: repair.evaluate(d, {}) for n, d in defaults.items()})
+    except (SyntaxError, IndexError, AssertionError, ValueError, repair.Unsupported):
         return None
-    names = [a.arg for a in node.args.args]
-    defaults = dict(zip(names[len(names) - len(node.args.defaults):], node.args.defaults, strict=True))
-    env = {other: f for other, f in runlines.right_functions().items() if other != name}
-    try:
-        env.update({n: repair.evaluate(d, {}) for n, d in defaults.items()})
-    except repair.Unsupported:
-        return None
-    env.update(dict(zip(names, args, strict=False)))
-    env.update(kwargs)
+
+    def checked(args, kwargs, want):
+        def is_right(candidate):
+            candidate = np.asarray(candidate, dtype=np.float64)
+            return candidate.shape == np.shape(want) and bool(np.all(np.isfinite(candidate))) and \
+                rel_error(candidate, want) < TOLERANCE
+        return {**base, **dict(zip(names, args, strict=False)), **kwargs}, is_right
+
+    env, is_right = checked(probe[0], probe[1], probe[3])
+    also = [checked(other[0], other[1], other[3]) for other in probes if other is not probe]
     body = "\n".join(ast.unparse(statement) for statement in node.body)
-
-    def is_right(candidate):
-        candidate = np.asarray(candidate, dtype=np.float64)
-        return candidate.shape == np.shape(want) and np.all(np.isfinite(candidate)) and \
-            rel_error(candidate, want) < TOLERANCE
-
-    return _search(body, env, "__return__", how, "functions", is_right)
+    return _search(body, env, "__return__", how, "functions", is_right, also)
 
 
 def _judge_function(name, one, probes, how):
     largest = 0.0  # the largest relative error over the probes, for a right function
     for result, probe in zip(one["probes"], probes, strict=False):
-        verdict = _ProbeJudge(name, one, probe, how).verdict(result)
+        verdict = _ProbeJudge(name, one, probe, probes, how).verdict(result)
         if not verdict.ok:
             return verdict
         largest = max(largest, verdict.error)
@@ -456,14 +412,14 @@ class _ProbeJudge:
     """One of a function's probes against the right value: raised, empty, not numbers, an overflow at ±1000, a
     Python number, a wrong shape, right, or a wrong value (told by the slip search and the known mistakes)."""
 
-    def __init__(self, name, one, probe, how):
-        self.name, self.one, self.how = name, one, how
+    def __init__(self, name, one, probe, probes, how):
+        self.name, self.one, self.how, self.probe, self.probes = name, one, how, probe, probes
         self.args, self.kwargs, self.r, self.want = probe
-        call_ja, call_en = _probe_call(name, self.kwargs)
+        call_ja, call_en = probe_call(name, self.kwargs)
         self.extra_ja, self.extra_en = ([call_ja] if call_ja else []), ([call_en] if call_en else [])
 
     def slipped(self, status, headline_ja, headline_en, detail=""):
-        found = _function_slips(self.name, self.one, self.args, self.kwargs, self.want, self.how)
+        found = _function_slips(self.name, self.one, self.probe, self.probes, self.how)
         if not found:
             return None
         slip_ja, slip_en = _slip_words(found, self.how)
@@ -584,5 +540,5 @@ def judge_cells(made, hints=True, course=None, curated=True):
     return {name: verdicts[name] for name in BLANK_COLUMNS}
 
 
-__all__ = ["TOLERANCE", "Verdict", "hint_pointer", "judge_cells", "judge_functions", "judge_inference",
+__all__ = ["TOLERANCE", "Verdict", "judge_cells", "judge_functions", "judge_inference",
            "judge_row", "judge_test", "judge_training"]

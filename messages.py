@@ -9,7 +9,8 @@ those out as plain text; the report escapes the same lines for HTML.
 
 import re
 
-from blanks import MISSING
+from blanks import BLANKS, MISSING, TEST
+from handout import BLANK_LINE
 
 # Where a column's line lives, as the Japanese headline says it (the English paragraph is the verdict's own).
 CELLS = {"training": "学習のセル", "inference": "inference ", "functions": "関数のセル", "test": "テストデータのセル"}
@@ -79,9 +80,9 @@ def _name_relation(old, new):
     if old.lower() == new.lower():
         return ("大文字と小文字で別の変数です (`Y_hat` は確率、`y_hat` はラベルのように)",
                 "upper and lower case are different variables (Y_hat probabilities, y_hat labels)")
-    for word in ("train", "valid", "test"):
-        if word in old and word not in new:
-            return "データの組 (訓練・検証・テスト) が違います", "the wrong set (training, validation, test)"
+    sets = ("train", "valid", "test")
+    if any(w in old for w in sets) and any(w in new for w in sets) and not any(w in old and w in new for w in sets):
+        return "データの組 (訓練・検証・テスト) が違います", "the wrong set (training, validation, test)"
     return "別の変数と取り違えています", "another variable's"
 
 
@@ -191,7 +192,7 @@ def _function(slip):
                 "平均は、和をミニバッチの枚数で割ったものです。",
                 f"The mean of `{slip.part}` should be a sum: a mean divides the sum by the batch size.")
     (old_ja, old_en), (new_ja, new_en) = _FUNCTION.get(old, (old, old)), _FUNCTION.get(new, (new, new))
-    return (f"`{slip.part}` は、{old_ja}ではなく、{new_ja}を使うところです。",
+    return (f"`{slip.part}` は、{old_ja} ではなく、{new_ja} を使うところです。",
             f"`{slip.part}` takes {new_en}, not {old_en}.")
 
 
@@ -250,3 +251,106 @@ def slip_message(slips, hints, show_fix, widths=None):
         ja.append(one_ja)
         en.append(one_en)
     return " ".join(ja), " ".join(en)
+
+
+# --------------------------------------------------------------------------------------
+# The words a verdict is made of: where to look, nan, the honest sentence, overflows, a probe's call, a blank
+# left, a wrong shape's causes (the judge and the shape reader pick them; nothing else writes a sentence)
+# --------------------------------------------------------------------------------------
+
+def hint_pointer(blank, hints=True, empty=False):
+    """Where the learner finds the equation: the text above, or for the deltas and gradients, the hint."""
+    if blank in TEST.values():
+        return ("上の「学習結果の確認」のセルと同じように、テストデータ (X_test, y_test) について書いてください。",
+                "Write it as in the validation cells above, for the test set (X_test, y_test).")
+    if blank.shown:
+        if empty:
+            return "上の説明にある式を見ながら書いてください。", "Write it from the equation in the text above."
+        return "上の説明にある式と見比べてください。", "Compare it with the equation in the text above."
+    if not hints:
+        return ("上の説明にある形を手がかりに、連鎖律で式を導いてください。",
+                "Derive it with the chain rule; the shapes given above are the clue.")
+    if empty:
+        return ("上の説明にある形を手がかりに、式を導いてください。行き詰まったら「ヒント」を開いてください。",
+                "Derive it from the shapes given above; the hint above holds the equation.")
+    return ("式をもう一度導いてみてください。「ヒント」を開くと式を確かめられます。",
+            "Derive it again; the hint above holds the equation.")
+
+
+NAN_CAUSES = ("よくある原因は、0 の log、0 での割り算、大きな数の exp (オーバーフロー) です。",
+              "The usual causes: the log of 0, a division by 0, exp of a large number (an overflow).")
+# Said where neither a slip within two edits nor a known mistake explains a value: one honest sentence.
+UNEXPLAINED = ("よくある書き間違いを1〜2か所直す範囲では、正しい値になる書き方が見つかりませんでした。",
+               "No one or two of the usual small edits of the line give the right value.")
+
+
+OVERFLOW = {  # why a function returns nan at +-1000, and what to do: the handout shows both functions' equations
+    "softmax": ["exp が inf にオーバーフローするか、どれも 0 にアンダーフローして 0 / 0 になっています。",
+                "exp をとる前に、reduce_axis の方向に (列ごとに) 最大値を引いてください。分子と分母で打ち消し合うので"
+                "値は変わらず、オーバーフローもアンダーフローもしません。"],
+    "sigmoid": ["exp が inf にオーバーフローし、inf / inf が nan になっています。学習中に U が大きくなると、"
+                "ネットワークでも同じことが起きます。",
+                "上の式のとおり 1 / (1 + exp(−U)) と書けば、exp(−U) が inf になっても 1 / inf = 0 で、nan に"
+                "なりません。"],
+}
+
+
+def probe_call(name, kwargs):
+    """How a probe called the function, for a learner who never made that call."""
+    if kwargs.get("reduce_axis") == 1:
+        return (f"{name}(U, reduce_axis=1) で確かめたときの結果です (U の1行が1つのデータ)。"
+                "このノートブックではこの呼び方をしませんが、reduce_axis の方向に計算する関数なので、"
+                "reduce_axis=1 でも正しく動く必要があります。",
+                f"This is the call {name}(U, reduce_axis=1), one example per row of U. The notebook never calls it "
+                "that way, but the function computes along reduce_axis, so it must work there too.")
+    return "", ""
+
+
+def blank_message(lines, hints=True):
+    """The message for the first blank of a cell, or None: it names the blank and where to look, never the answer."""
+    function = None
+    for number, line in enumerate(lines, 1):
+        defined = re.match(r"\s*def\s+(\w+)", line)
+        function = defined.group(1) if defined else function
+        match = BLANK_LINE.match(line)
+        if match:
+            name = match.group(2)
+            blank = (BLANKS.get(f"training.{name}") or BLANKS.get(name)) if name else BLANKS.get(function or "")
+            pointer_ja, pointer_en = hint_pointer(blank, hints, empty=True) if blank else ("", "")
+            label_ja = f"{name} の行" if name else f"{function} の return の行"
+            label_en = name or f"{function} (return)"
+            return text([f"{label_ja} ({number}行目) がまだ埋まっていません。{pointer_ja}".strip()], "",
+                        [f"{label_en}: line {number} is not filled yet. {pointer_en}".strip()])
+    return None
+
+
+# What each family of change says: (Japanese, English, the mistake's name for a class's summary), filled in with the
+# operand, its shape s, the blank's name, and made_ja / made_en (the shape the line made, and where from).
+SHAPE_CAUSES = {
+    "input": ("{made_ja}この層への入力が {operand} でよいか確かめてください。",
+              "{made_en}: check that {operand} is this layer's input.", "{operand}: the wrong layer's input"),
+    "layer": ("{made_ja}{operand} を別の層の変数と取り違えていないか確かめてください。",
+              "{made_en}: check that {operand} belongs to this layer.", "{operand}: another layer's tensor"),
+    "star": ("`{operand}` の `*` は要素ごとの積です。行列の積は `@` (または np.dot) で書きます。",
+             "The `*` of `{operand}` multiplies element by element; the matrix product is `@` (or np.dot).",
+             "* for the matrix product"),
+    "order": ("掛ける順番が逆のようです (`{operand}`)。それぞれの形を見比べてください。",
+              "The factors seem to be in the wrong order (`{operand}`): compare their shapes.",
+              "factors in the wrong order"),
+    "delta for bias": ("{operand} は形 {s} なので、{name} の形が {got} になってしまいます。"
+                       "{name} の更新には、すぐ上で求めたバイアスの勾配を使ってください。",
+                       "{made_en}: {name}'s step uses the bias's gradient computed just above.",
+                       "a delta used for a bias"),
+    "weight for bias": ("{operand} は形 {s} の重みの勾配なので、{name} の形も {got} になってしまいます。"
+                        "{name} はバイアスなので、バイアスの勾配を使ってください。",
+                        "{made_en}: {operand} is a weight's gradient, and {name} is a bias.",
+                        "a weight's gradient used for a bias"),
+    "untransposed": ("{operand} {s} が転置されていないようです。{operand} の形と、掛ける相手の形を見比べてください。",
+                     "{operand} {s} seems to be left untransposed: compare its shape with the other factor's.",
+                     "{operand} left untransposed"),
+    "X twice": ("X はすでに {s} です ({where} で転置済み)。X.T で二重に転置しています。",
+                "X is already {s} (transposed once above): X.T transposes it twice.", "X transposed twice"),
+    "transposed extra": ("{operand} はすでに {s} です。{operand}.T の .T は不要なようです。",
+                         "{operand} is already {s}: the .T of {operand}.T looks extra.",
+                         "{operand} transposed once too often"),
+}

@@ -22,7 +22,7 @@ import course as course_settings
 # it means in the notebook. d and h differ from each other and from k and n, so a transposed product cannot pass.
 TINY = {"d": 7, "h": 5}
 INFERENCE_ROWS = 100  # inference is checked on 100 images, as the course's own check calls it: inference(X_train[:100])
-PROBE = {"k": 10, "n": 6}  # the four functions' probes: their own sizes, which no message quotes
+PROBE = {"k": 10, "n": 100}  # the four functions' probes: 10 classes, and 100 examples as the course's own check has
 
 
 def tiny_sizes(course):
@@ -153,13 +153,18 @@ def function_probes():
     D = np.eye(k)[:, U.argmax(axis=0)]  # the right class the likeliest (0.3 to 0.99): a learner's log(Y + 1e-5) passes
     Y = softmax(U)
     L = -np.sum(D * np.log(np.clip(Y, 1e-8, 1 - 1e-8)))
+    U2 = rng.normal(size=(k, n)) * 3  # a second loss: one number alone can match a wrong formula by chance
+    D2 = np.eye(k)[:, U2.argmax(axis=0)]
+    Y2 = softmax(U2)
+    L2 = -np.sum(D2 * np.log(np.clip(Y2, 1e-8, 1 - 1e-8)))
     u = np.linspace(-30, 30, k * n).reshape(k, n)  # a (10, 6) batch: a .T too many changes the shape
     big = np.array([[1000.0, -1000.0, 0.0], [0.0, 1000.0, 0.0], [-1000.0, 0.0, 1.0]])
     return {
         "softmax": [((U,), {}, {"U": U, "axis": 0}, softmax(U)),
                     ((U.T,), {"reduce_axis": 1}, {"U": U.T, "axis": 1}, softmax(U.T, axis=1)),
                     ((big,), {}, {"U": big, "axis": 0, "big": True}, softmax(big))],
-        "softmax_cross_entropy": [((D, Y), {}, {"L": L, "n": n, "k": k}, np.asarray(L))],
+        "softmax_cross_entropy": [((D, Y), {}, {"L": L, "n": n, "k": k}, np.asarray(L)),
+                                  ((D2, Y2), {}, {"L": L2, "n": n, "k": k}, np.asarray(L2))],
         # first the values the network meets, then +-1000: a line's mistake is named before its overflow
         "sigmoid": [((u,), {}, {"U": u}, sigmoid(u)), ((big,), {}, {"U": big, "big": True}, sigmoid(big))],
         # sigma'(u) written with exp(-u) may overflow at u = -1000; the notebook's inputs stay far below

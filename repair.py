@@ -117,7 +117,7 @@ def _eval(node, env):  # one branch per kind of node, read top to bottom
             return getattr(value, node.attr)
         if node.attr in METHODS and isinstance(value, np.ndarray | np.generic):
             return getattr(value, node.attr)
-        raise Unsupported(node.attr)
+        raise UnknownName(node.attr)  # an attribute misspelt (.t for .T), perhaps
     if isinstance(node, ast.Subscript):
         value = _eval(node.value, env)
         return _checked(value[_index(node.slice, env)])
@@ -213,7 +213,8 @@ _SWAPS = {ast.MatMult: (ast.Mult, ast.Div), ast.Mult: (ast.MatMult, ast.Div, ast
 FUNCTION_FAMILIES = (("sigmoid", "dsigmoid_du", "softmax", "tanh"), ("log", "log10", "log2", "exp"),
                      ("sum", "mean", "max"), ("inference",))
 _WRAPPERS = ("sigmoid", "dsigmoid_du", "softmax", "np.exp", "np.log")
-_REDUCTIONS = {"sum", "mean", "max", "min"}
+_REDUCTIONS = {"sum", "mean", "max", "min", "argmax"}
+ATTRIBUTES = ("T", "shape", *sorted(METHODS))  # what a learner's array attribute may be
 KEYWORDS = ("axis", "keepdims", "reduce_axis")  # the keywords a learner's calls take
 
 
@@ -260,6 +261,7 @@ class Search:
         self.statements, self.env, self.name, self.source = statements, env, name, source
         self.vocabulary, self.literals, self.budget = vocabulary, literals, budget
         self.values = {}
+        self.also = []  # [(env, is_right)]: other probes a fix must be right on too
 
     def value(self):
         return run_block(self.statements, self.env, self.name)
@@ -331,6 +333,9 @@ class Search:
     def _operators(node, part):
         if isinstance(node, ast.BinOp) and type(node.op) in _SWAPS:
             for other in _SWAPS[type(node.op)]:
+                if other in (ast.Mult, ast.Div) and any(isinstance(side, ast.Constant) and side.value == 1
+                                                        for side in (node.left, node.right)):
+                    continue  # 1 * x is x: a term dropped in disguise, not an operator slip
                 swapped = ast.BinOp(node.left, other(), node.right)
                 yield swapped, Slip("operator", part, _text(swapped), OPERATORS[type(node.op)] + OPERATORS[other])
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub | ast.Div | ast.MatMult):
@@ -341,9 +346,15 @@ class Search:
         if isinstance(node, ast.Attribute) and node.attr == "T":
             yield node.value, Slip("transpose extra", part, _text(node.value))
         elif self._shape(node) is not None and len(self._shape(node)) == 2 and not isinstance(node, ast.Constant):
-            yield ast.Attribute(node, "T", ast.Load()), Slip("transpose missing", part, _text(node) + ".T")
+            transposed = ast.Attribute(node, "T", ast.Load())
+            yield transposed, Slip("transpose missing", part, _text(transposed))
 
     def _names(self, node, part):
+        if isinstance(node, ast.Attribute) and node.attr not in ATTRIBUTES and \
+                not (isinstance(node.value, ast.Name) and node.value.id == "np"):
+            for other in [a for a in ATTRIBUTES if a.lower() == node.attr.lower()] or \
+                    difflib.get_close_matches(node.attr, ATTRIBUTES, 1, 0.75):
+                yield ast.Attribute(node.value, other, ast.Load()), Slip("spelling", part, other, node.attr)
         if isinstance(node, ast.Name) and node.id in self.env and not callable(self.env[node.id]):
             for other, near in _near_names(node.id, self.env):
                 yield ast.Name(other, ast.Load()), Slip("name" if near else "other name", part, other, node.id)
@@ -404,7 +415,7 @@ class Search:
                     yield ast.Constant(value), Slip("literal", part, repr(value), setting)
 
     def _intermediates(self, node, part):
-        """A product or a call where a variable computed above of its shape belongs (W_3.T @ Delta_3 for Delta_2)."""
+        """A product or a call where a variable computed above, of its shape, belongs (an intermediate quantity)."""
         if isinstance(node, ast.BinOp | ast.Call) and self._shape(node) is not None and len(self._shape(node)) == 2:
             for other, value in self.env.items():
                 if isinstance(value, np.ndarray) and value.shape == self._shape(node) and other not in part:
@@ -444,7 +455,8 @@ class Search:
 
     @staticmethod
     def _keyword(node, key, value, keepdims=False):
-        keywords = [k for k in node.keywords if k.arg != key] + [ast.keyword(key, ast.Constant(value))]
+        keywords = [k for k in node.keywords if k.arg != key and not (keepdims and k.arg == "keepdims")]
+        keywords.append(ast.keyword(key, ast.Constant(value)))
         if keepdims:
             keywords.append(ast.keyword("keepdims", ast.Constant(True)))
         return ast.Call(node.func, node.args, keywords)
@@ -608,8 +620,10 @@ class Search:
             return False
         _set(parent, field, index, new)
         try:
-            value = run_block(self.statements, self.env, self.name)
-            return bool(is_right(value))
+            if not is_right(run_block(self.statements, self.env, self.name)):
+                return False
+            # right on every other probe too: one number alone matches by chance (a loss is a single number)
+            return all(right(run_block(self.statements, env, self.name)) for env, right in self.also)
         except Exception:  # a candidate that does not evaluate is simply not a fix
             return False
         finally:
@@ -665,12 +679,13 @@ def _near_names(name, env):
     return [(n, True) for n in dict.fromkeys(near)] + [(n, False) for n in rest]
 
 
-def search(source, env, name, is_right, vocabulary=(), literals=None, budget=None):
+def search(source, env, name, is_right, vocabulary=(), literals=None, budget=None, also=()):
     """The slips of the smallest edit of ``source`` (the learner's block) that leaves a right value in ``name``:
     a tuple of one or two ``Slip``, or None where no edit within reach fits or the block is beyond the interpreter.
 
     ``env``: the scope the block ran in, on the tiny problem; ``is_right(value)``: the judge's test;
-    ``vocabulary``: factors and terms a learner may leave out; ``literals``: {setting: value} a number may stand for.
+    ``vocabulary``: factors and terms a learner may leave out; ``literals``: {setting: value} a number may stand for;
+    ``also``: [(env, is_right)] of other probes a fix must be right on as well.
     """
     text = "\n".join(line.strip() for line in source.split("\n"))
     try:
@@ -680,6 +695,7 @@ def search(source, env, name, is_right, vocabulary=(), literals=None, budget=Non
     if not statements:
         return None
     finder = Search(statements, env, name, text, tuple(vocabulary), literals or {}, budget or Budget())
+    finder.also = list(also)
     try:
         if is_right(finder.value()):
             return None  # the line, read here, is right: what it made differs for another reason (no slip of its text)
