@@ -112,6 +112,7 @@ transpose missing | `{part}` は転置 (.T) して使うところのようです
 order | `{part}` は、左右が逆のようです。 | The two sides of `{part}` seem the wrong way round.
 sign | `{part}` の符号が逆です。 | The sign of `{part}` is flipped.
 extra term | `{part}` の `{what}` の項はよけいです。 | The term `{what}` of `{part}` is one too many.
+extra constant | `{part}` の `{what} -` はよけいです。 | The `{what} -` of `{part}` is one too many.
 intermediate | `{part}` は、ここで使う量ではなく、その途中の量です。すでに求めた変数を使うところです。 |
     `{part}` is a quantity on the way, not the one to use here: a variable computed above is.
 axis | `{part}` の axis={what} の向きが逆です。 | The axis={what} of `{part}` is the other axis.

@@ -379,6 +379,8 @@ class Search:
         yield node.left, Slip(kind, part, _text(node.left), _text(node.right), op)
         if isinstance(node.op, ast.Mult | ast.MatMult | ast.Add):
             yield node.right, Slip(kind, part, _text(node.right), _text(node.left), op)
+        if isinstance(node.op, ast.Sub) and isinstance(node.left, ast.Constant):  # log(1 - Y) for log(Y)
+            yield node.right, Slip("extra constant", part, _text(node.right), _text(node.left), op)
 
     def _keywords(self, node, part):
         """A keyword misspelt, an axis keyword flipped, softmax's division by the sum left out."""
@@ -434,7 +436,7 @@ class Search:
                                                for a in node.args], node.keywords)
                 yield changed, Slip("axis", part, _text(changed), str(positional[0].value))
             elif axis is None and not positional:
-                for value in (1, 0):
+                for value in (1, 0, *(["reduce_axis"] if "reduce_axis" in self.env else [])):
                     yield self._keyword(node, "axis", value, keepdims=True), Slip("sum everything", part, "")
             if "keepdims" not in keywords:
                 yield self._keyword(node, "keepdims", True), Slip("keepdims", part, "", shape=self._shape(node) or ())
@@ -456,7 +458,8 @@ class Search:
     @staticmethod
     def _keyword(node, key, value, keepdims=False):
         keywords = [k for k in node.keywords if k.arg != key and not (keepdims and k.arg == "keepdims")]
-        keywords.append(ast.keyword(key, ast.Constant(value)))
+        value = ast.Name(value, ast.Load()) if isinstance(value, str) else ast.Constant(value)  # reduce_axis, or 0 / 1
+        keywords.append(ast.keyword(key, value))
         if keepdims:
             keywords.append(ast.keyword("keepdims", ast.Constant(True)))
         return ast.Call(node.func, node.args, keywords)
@@ -558,21 +561,37 @@ class Search:
         nodes = max(sum(isinstance(n, ast.expr) for n in ast.walk(s)) for s in self.statements)
         if nodes > SHORT:
             return None
+        pairable = [c for c in singles if c[5].kind not in NOT_IN_PAIRS]
+        for brackets in (False, True):  # pairs that move no bracket first: a re-association frees too much
+            found = self._pairs(pairable, brackets, is_right)
+            if found or self.budget.left <= 0:
+                return found
+        return None
+
+    def _pairs(self, singles, brackets, is_right):
+        """The first pair of edits that makes the block right: with a bracket moved in one of them or in neither."""
         for parent, field, index, node, new, slip in singles:
-            if slip.kind in NOT_IN_PAIRS:
-                continue
             _set(parent, field, index, new)
             try:
-                for parent2, field2, index2, node2, new2, slip2 in self._candidates(first=slip):
-                    if slip2.kind in NOT_IN_PAIRS or slip.kind == slip2.kind == "operator":
-                        continue  # two operators changed rewrite the formula: not two slips
-                    if self._try(parent2, field2, index2, node2, new2, is_right):
+                seconds = sorted(self._candidates(first=slip), key=lambda c: RANK.index(c[5].kind))
+                for parent2, field2, index2, node2, new2, slip2 in seconds:
+                    if slip2.kind in NOT_IN_PAIRS or slip.kind == slip2.kind in ("operator", "brackets"):
+                        continue  # two operators, or two brackets, changed rewrite the formula: not two slips
+                    if ("brackets" in (slip.kind, slip2.kind)) != brackets:
+                        continue
+                    if self._try(parent2, field2, index2, node2, new2, is_right, degenerate_ok=False):
                         return (slip, slip2)
                     if self.budget.left <= 0:
                         return None
             finally:
                 _set(parent, field, index, node)
         return None
+
+    def _degenerate(self):
+        """A block two edits turned into something times or over 1: the formula rewritten, not two slips mended."""
+        return any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mult | ast.Div) and
+                   any(isinstance(side, ast.Constant) and side.value == 1 for side in (n.left, n.right))
+                   for statement in self.statements for n in ast.walk(statement))
 
     def _line_twice(self, is_right):
         """A statement written twice in a row (an update made twice): the block without the second one."""
@@ -615,11 +634,13 @@ class Search:
             for new, slip in self.edits(node, spine and first is None):
                 yield parent, field, index, node, new, slip
 
-    def _try(self, parent, field, index, node, new, is_right):
+    def _try(self, parent, field, index, node, new, is_right, degenerate_ok=True):
         if not self.budget.spend():
             return False
         _set(parent, field, index, new)
         try:
+            if not degenerate_ok and self._degenerate():
+                return False
             if not is_right(run_block(self.statements, self.env, self.name)):
                 return False
             # right on every other probe too: one number alone matches by chance (a loss is a single number)
@@ -633,13 +654,14 @@ class Search:
 # The order single edits are tried in: the edits that change least first, insertions (the most numerous) last.
 RANK = ("operator", "transpose extra", "name", "spelling", "function", "axis", "keepdims", "sign", "order", "index",
         "literal", "function twice", "sum extra", "sum everything", "slice extra", "extra factor", "extra term",
+        "extra constant",
         "brackets", "function extra",
         "argument scale", "square extra", "square missing", "transpose missing", "other name", "sum missing",
         "function missing",
         "intermediate", "normalise missing", "missing factor", "missing term")
 
 
-NOT_IN_PAIRS = ("missing factor", "missing term", "intermediate", "literal", "brackets")  # too many, or too free
+NOT_IN_PAIRS = ("missing factor", "missing term", "intermediate", "literal", "extra constant")  # too many, too free
 
 
 def _brackets_fixed(text, env, name, is_right, budget):

@@ -5,7 +5,7 @@
 Each test starts a fresh Jupyter server on 127.0.0.1 in a temporary folder holding a copy of the notebook and its
 helpers, opens the notebook in Debian's Chromium driven by Playwright, runs all cells on a small split and checks
 what a learner sees: no error output, the live loss plot animating, the LaTeX typeset, the Japanese headings drawn
-with a Japanese font. They need ``apt-get install chromium fonts-noto-cjk`` and ``pip install playwright`` (never
+with a Japanese font. They need ``sudo apt install chromium fonts-noto-cjk`` and ``pip install playwright`` (never
 ``playwright install``: its browser download cannot work here), and skip with the reason when either is missing.
 ``MNIST_MLP_SCREENSHOTS=images`` saves the screenshots (mid-training, end) for the README.
 """
@@ -60,7 +60,7 @@ RAW_DOLLARS = """() => [...document.querySelectorAll('.jp-RenderedMarkdown')].ma
 
 def missing_tools():
     if not CHROMIUM.exists():
-        return "Debian's chromium is not installed (apt-get install chromium fonts-noto-cjk)"
+        return "Debian's chromium is not installed (sudo apt install chromium fonts-noto-cjk)"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
@@ -213,6 +213,6 @@ def test_a_learner_runs_the_whole_notebook_in_the_browser(server):
             heading = page.locator(".jp-RenderedMarkdown h1").first
             assert "勾配法と誤差逆伝搬法" in heading.text_content()
             japanese_fonts = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True).stdout
-            assert japanese_fonts.strip(), "no Japanese font (headings show as boxes): apt-get install fonts-noto-cjk"
+            assert japanese_fonts.strip(), "no Japanese font (headings show as boxes): sudo apt install fonts-noto-cjk"
         finally:
             browser.close()
