@@ -112,13 +112,14 @@ def judge_row(name, made, right, how=None, cell="training"):
 @dataclass
 class How:
     """How a cell is judged: hints in the handout, the course's settings, the known mistakes on or off (the tests
-    switch them off to measure the search alone), and the search's budget, shared by the cell's lines."""
+    switch them off to measure the search alone), and whether only the first wrong line is searched (the notebook's
+    check shows that line's message alone); each line searched gets a budget of its own (repair.LINE_BUDGET)."""
 
     hints: bool = True
     course: object = None
     curated: bool = True
-    budget: repair.Budget = field(default_factory=repair.Budget)
-    first_only: bool = False  # the notebook shows the first wrong line's message alone: search that line only
+    first_only: bool = False
+    searched: bool = False  # with first_only: a wrong line was searched already
 
     def __post_init__(self):
         if self.course is None:
@@ -158,7 +159,10 @@ def scope(cell, name, right, course):
 def _search(source, env, name, how, cell, is_right, also=()):
     literals = {key: getattr(how.course, key) for key in ("eta", "batch_size", "nb_classes")
                 if getattr(how.course, key) is not None}
-    return repair.search(source, env, name, is_right, VOCABULARY[cell], literals, how.budget, also)
+    if how.first_only and how.searched:
+        return None  # the lines after the first wrong one show their mark alone
+    how.searched = True
+    return repair.search(source, env, name, is_right, VOCABULARY[cell], literals, repair.Budget(), also)
 
 
 def _slip_words(slips, how, blank=None):
@@ -317,8 +321,6 @@ def _rows(made, rows, right, how, where="", cell="training"):
     for name in rows:
         if name in made:
             verdicts[name] = judge_row(name, made[name], right, how, cell)
-            if how.first_only and not verdicts[name].ok:
-                how.budget.left = 0  # the lines after the first wrong one show their mark alone
         else:
             verdicts[name] = Verdict("error", [f"{where}{name} に代入する行が見つかりません。"
                                                "行を消してしまっていないか確かめてください。"],
@@ -351,7 +353,7 @@ def judge_test(made, hints=True, course=None, curated=True):
     return _rows(made, TEST_ROWS, reference.test_cell_values(how.course)[1], how, cell="test")
 
 
-def judge_functions(made, hints=True, course=None, curated=True):
+def judge_functions(made, hints=True, course=None, curated=True, first_only=False):
     """{name: Verdict} for the four functions (``runlines.run_functions``'s data)."""
     if "cell_raised" in made:
         kind, message = made["cell_raised"]
@@ -361,13 +363,14 @@ def judge_functions(made, hints=True, course=None, curated=True):
                 for name in FUNCTION_ROWS}
     verdicts = {}
     probes = reference.function_probes()
+    how = How(hints, course, curated, first_only=first_only)
     for name in FUNCTION_ROWS:
         one = made.get(name) or {"defined": False, "line": "", "lineno": 0, "probes": []}
         if not one["defined"]:
             verdicts[name] = Verdict("error", [f"{name} が定義されていません。"], [f"{name} is not defined."],
                                      mistake="not defined")
             continue
-        verdicts[name] = _judge_function(name, one, probes[name], How(hints, course, curated))
+        verdicts[name] = _judge_function(name, one, probes[name], how)
         verdicts[name].line, verdicts[name].lineno = one["line"], one["lineno"]
     return verdicts
 

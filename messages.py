@@ -126,6 +126,7 @@ square extra | `{part}` の累乗はよけいです。 | The power in `{part}` i
 index | `{part}` の添字 {what} が違います (shape[0] は行の数、shape[1] は列の数です)。 |
     The index {what} of `{part}` is the other one (shape[0] rows, shape[1] columns).
 spelling | `{what}` は、`{fixed}` の書き間違いのようです。 | `{what}` looks like a misspelling of `{fixed}`.
+names swapped | `{what}` と `{fixed}` が入れ替わっています。 | `{what}` and `{fixed}` are the wrong way round.
 slice extra | `{part}` で一部だけを取り出しています。 | `{part}` takes a part of the array only.
 line twice | `{part}` が2回書かれています。1回のミニバッチで、この計算は1回です。 |
     `{part}` is written twice: once a mini-batch.

@@ -23,7 +23,7 @@ import numpy as np
 
 MAX_ENTRIES = 1_000_000  # an intermediate value with more entries stops the evaluation (never the machine)
 SHORT = 14  # a line of at most this many expression nodes is searched for pairs of edits too
-CELL_BUDGET = 6_000  # candidates evaluated for one cell's lines, all together (a check answers well under a second)
+LINE_BUDGET = 4_000  # candidates evaluated for one line (a check searches one line: it answers well under a second)
 
 
 class Unsupported(Exception):
@@ -35,9 +35,9 @@ class UnknownName(Unsupported):
 
 
 class Budget:
-    """How many candidates a cell's search may still evaluate."""
+    """How many candidates a line's search may still evaluate."""
 
-    def __init__(self, left=CELL_BUDGET):
+    def __init__(self, left=LINE_BUDGET):
         self.left = left
 
     def spend(self):
@@ -558,6 +558,9 @@ class Search:
         for parent, field, index, node, new, slip in singles:
             if self._try(parent, field, index, node, new, is_right):
                 return (slip,)
+        swapped = self._names_swapped(is_right)  # two names each in the other's place: one slip, found after singles
+        if swapped:
+            return swapped
         nodes = max(sum(isinstance(n, ast.expr) for n in ast.walk(s)) for s in self.statements)
         if nodes > SHORT:
             return None
@@ -585,6 +588,29 @@ class Search:
                         return None
             finally:
                 _set(parent, field, index, node)
+        return None
+
+    def _names_swapped(self, is_right):
+        """Two variables of the block written each in the other's place (D and Y in the cross-entropy)."""
+        names = [n for n in dict.fromkeys(node.id for statement in self.statements for node in ast.walk(statement)
+                                          if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load))
+                 if isinstance(self.env.get(n), np.ndarray)]
+        for i, first in enumerate(names):
+            for second in names[i + 1:]:
+                nodes = [node for statement in self.statements for node in ast.walk(statement)
+                         if isinstance(node, ast.Name) and node.id in (first, second)]
+                for node in nodes:
+                    node.id = second if node.id == first else first
+                try:
+                    right = self.budget.spend() and is_right(run_block(self.statements, self.env, self.name)) and \
+                        all(check(run_block(self.statements, env, self.name)) for env, check in self.also)
+                except Exception:  # not right this way either
+                    right = False
+                finally:
+                    for node in nodes:
+                        node.id = second if node.id == first else first
+                if right:
+                    return (Slip("names swapped", f"{first}", second, first),)
         return None
 
     def _degenerate(self):
