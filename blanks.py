@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from handout import WEIGHTS
 from reference import dsigmoid, sigmoid, softmax
 
 
@@ -215,7 +216,7 @@ STEP = {
                                        "∂L/∂W_2 は ∂L/∂U_2 から導いてください。",
                                        "it uses a quantity on the way to Delta_2, not Delta_2 itself: derive dL/dW_2 "
                                        "from dL/dU_2")),
-    **{param: _update(param) for param in ("W_3", "b_3", "W_2", "b_2")},
+    **{param: _update(param) for param in WEIGHTS},
 }
 
 FUNCTIONS = {

@@ -15,6 +15,7 @@ import functools
 import course as course_settings
 import messages
 from blanks import STEP
+from handout import WEIGHTS
 
 
 @functools.cache
@@ -24,7 +25,7 @@ def scope_of(course):
     return {"X": shape("dn"), "D": shape("kn"), "X_batch": shape("nd"), "Y_batch": shape("nk"), "Y": shape("kn"),
             "eta": (), "batch_size": (), "x_dim": (), "h_dim": (), "nb_classes": (),
             **{name: shape(blank.shape) for name, blank in STEP.items()},
-            **{f"dLd{name}": shape(STEP[name].shape) for name in ("W_2", "b_2", "W_3", "b_3")}}
+            **{f"dLd{name}": shape(STEP[name].shape) for name in WEIGHTS}}
 INPUTS = ("X", "Z_2", "U_2")  # the layers' inputs, and the one mixed up with Z_2
 _SAME_SHAPE = {"sigmoid", "dsigmoid_du", "softmax", "exp", "log", "tanh", "abs", "copy", "array", "asarray"}
 

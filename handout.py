@@ -16,6 +16,7 @@ HANDOUT_NO_HINTS = "mnist_mlp_exercise_no_hints.ipynb"
 HELPERS = ("utils.py", "progress.py", "mnist_data.py", "checks.py", "messages.py", "blanks.py", "judge.py",
            "diagnosis.py", "repair.py", "runlines.py", "reference.py", "course.py", "handout.py", "mistake_values.json")
 
+WEIGHTS = ("W_2", "b_2", "W_3", "b_3")  # the network's parameters, as the notebook names them
 BLANK = "### CODE HERE ###"  # what a blank holds, as in the course's handout
 # A line with a blank: its indentation, then the name it assigns or `return` (the one pattern the checks read).
 BLANK_LINE = re.compile(rf"^(\s*)(?:(\w+)\s*=|(return))\s*{re.escape(BLANK)}.*$", re.M)

@@ -16,6 +16,7 @@ import functools
 import numpy as np
 
 import course as course_settings
+from handout import WEIGHTS
 
 # The tiny problem's layer widths: input pixels d and hidden units h. Everything else is the notebook's own
 # (``course.Course``): its classes k, its mini-batch n, its η, so a literal copied from the notebook means there what
@@ -116,7 +117,7 @@ def reference_step(params, X, D, eta):
     U_2, U_3 = r["U_2"].copy(), r["U_3"].copy()
     r["Delta_3"] = numerical_gradient(lambda: _loss_from_U3(U_3, D), U_3)
     r["Delta_2"] = numerical_gradient(lambda: _loss_from_U3(p["W_3"] @ (1 / (1 + np.exp(-U_2))) + p["b_3"], D), U_2)
-    for name in ("W_3", "b_3", "W_2", "b_2"):
+    for name in WEIGHTS:
         r["dLd" + name] = numerical_gradient(lambda: _loss_from_U3(reference_forward(p, X)["U_3"], D), p[name])
         r[name] = params[name] - eta * r["dLd" + name]
     return r
@@ -206,7 +207,7 @@ def test_cell_values(course=None):
 def accuracy_of_weights(weights, X_test, y_test):
     """The test accuracy of trained weights (W_2, b_2, W_3, b_3): the course's forward pass, in the notebook's float32
     and with the solution's own expressions, so a right notebook's printed ``Test accuracy`` is met exactly."""
-    W_2, b_2, W_3, b_3 = (np.asarray(weights[name], dtype=np.float32) for name in ("W_2", "b_2", "W_3", "b_3"))
+    W_2, b_2, W_3, b_3 = (np.asarray(weights[name], dtype=np.float32) for name in WEIGHTS)
     X = np.asarray(X_test, dtype=np.float32).T
     with np.errstate(all="ignore"):
         U_2 = W_2 @ X + b_2

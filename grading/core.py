@@ -56,7 +56,7 @@ def _weights(data):
     """The four trained arrays from the box's weights.npz (no pickles), or None if they are not the network's."""
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as z:
-            weights = {name: np.asarray(z[name]) for name in ("W_2", "b_2", "W_3", "b_3")}
+            weights = {name: np.asarray(z[name]) for name in handout.WEIGHTS}
     except Exception:
         return None
     ok = all(weights[n].shape == reference.notebook_shape(STEP[n].shape) and np.issubdtype(weights[n].dtype, np.number)

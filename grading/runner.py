@@ -50,7 +50,7 @@ def executable(nb_handout, cells, parameters, weights_path):
         kept.append(cell)
     nb.cells = kept
     save = (f"import os as _os\nimport numpy as _np\n_os.makedirs({str(weights_path.parent)!r}, exist_ok=True)\n"
-            f"_np.savez({str(weights_path)!r}, W_2=W_2, b_2=b_2, W_3=W_3, b_3=b_3)")
+            f"_np.savez({str(weights_path)!r}, {', '.join(f'{name}={name}' for name in handout.WEIGHTS)})")
     nb.cells.append(nbformat.v4.new_code_cell(save, id="grader-weights"))
     nb = nbrun.inject_parameters(nb, {**parameters, "live_plot": False})
     injected = next(cell for cell in nb.cells if cell.id == "injected-parameters")

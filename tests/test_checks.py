@@ -70,17 +70,23 @@ def test_a_right_line_written_another_way_passes(name):
 SOLUTION_LINES = ("Y - D", "W_3.T @ Delta_3", "Delta_3 @ Z_2.T", "Delta_2 @ X.T", "sum(axis=1", "Δ_3 Z_2", "Δ_2 X")
 
 
-@pytest.mark.parametrize("name", [n for n, line in WRONG.items() if line.column.split(".")[-1] in
-                                  ("Delta_3", "Delta_2", "dLdW_3", "dLdb_3", "dLdW_2", "dLdb_2")])
-def test_without_hints_a_derived_blanks_message_hands_over_no_line(name):
-    """The --no-hints release: the same cause, no pointer to a hint, and no derived equation or fixed line."""
+DERIVED_BLANKS = ("Delta_3", "Delta_2", "dLdW_3", "dLdb_3", "dLdW_2", "dLdb_2")
+
+
+@pytest.mark.parametrize("name", WRONG)
+def test_without_hints_the_same_cause_is_said_and_no_derived_line_is_handed_over(name):
+    """The --no-hints release: the same verdict, slip and mistake, its Japanese words, no pointer to a hint, no
+    corrected part, and for a delta or a gradient no derived equation or fixed line."""
     line = WRONG[name]
     with_hints = judge_notebook(solution_cells(line))[line.column]
     verdict = judge_notebook(solution_cells(line), hints=False)[line.column]
-    assert (verdict.status, verdict.mistake) == (with_hints.status, with_hints.mistake)
+    assert (verdict.status, verdict.mistake, verdict.slips) == (with_hints.status, with_hints.mistake,
+                                                                 with_hints.slips)
     text = message(verdict)
+    assert line.ja in "\n".join(verdict.ja) and "で合います" not in text, text
     assert "ヒント" not in text and "hint" not in text, text
-    assert not any(solution in text and solution not in verdict.line for solution in SOLUTION_LINES), text
+    if line.column.split(".")[-1] in DERIVED_BLANKS:
+        assert not any(solution in text and solution not in verdict.line for solution in SOLUTION_LINES), text
 
 
 def test_a_value_no_slip_or_known_mistake_explains_gets_one_honest_sentence_and_no_equation():
