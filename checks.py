@@ -103,17 +103,19 @@ def _need(ns, names, where_ja, where_en):
               [f"{', '.join(missing)} is not defined yet: run {where_en} first (Shift+Enter)."])
 
 
-def check_functions(ns):
+def check_functions(ns, quiet=False):
     """Check softmax, softmax_cross_entropy, sigmoid and dsigmoid_du from the notebook's variables ``ns``."""
     _need(ns, FUNCTION_ROWS, "関数を定義するセル", "the cell that defines them")
     source = _last_cell(ns, "def softmax(", "def dsigmoid_du(")
     made = runlines.run_functions({name: ns[name] for name in FUNCTION_ROWS}, source)
     _report("", FUNCTION_ROWS, judge.judge_functions(made, _hints(ns), course.of_learner(ns), first_only=True))
+    if quiet:
+        return
     print("✓ 4つの関数 (softmax, softmax_cross_entropy, sigmoid, dsigmoid_du) は式どおりです。"
           " / All four functions agree with their equations.")
 
 
-def check_inference(ns):
+def check_inference(ns, quiet=False):
     """Check the four lines of ``inference``, each on its own, on a tiny network."""
     _need(ns, ["inference"], "inference を定義するセル", "the cell that defines inference")
     source = _last_cell(ns, "def inference(")
@@ -123,7 +125,8 @@ def check_inference(ns):
     settings = course.of_learner(ns)
     made = runlines.run_inference(source, course=settings)
     _report("inference.", INFERENCE_ROWS, judge.judge_inference(made, _hints(ns), settings, first_only=True))
-    print("✓ inference の4行 (U_2, Z_2, U_3, Z_3) は正しいです。 / The four lines of inference are right.")
+    if not quiet:
+        print("✓ inference の4行 (U_2, Z_2, U_3, Z_3) は正しいです。 / The four lines of inference are right.")
 
 
 def check_training(ns, source=None, quiet=False):
@@ -144,7 +147,7 @@ def check_training(ns, source=None, quiet=False):
               " / All 14 lines of the step agree with backprop by central differences.")
 
 
-def check_test(ns):
+def check_test(ns, quiet=False):
     """Check Y_hat and testacc of the test-set cell that last ran."""
     source = _last_cell(ns, "Y_hat =", "testacc =")
     if source is None:
@@ -153,7 +156,8 @@ def check_test(ns):
     settings = course.of_learner(ns)
     made = runlines.run_test(source, course=settings)
     _report("", TEST_ROWS, judge.judge_test(made, _hints(ns), settings))
-    print("✓ テストデータの2行 (Y_hat, testacc) は正しいです。 / Y_hat and testacc are right.")
+    if not quiet:
+        print("✓ テストデータの2行 (Y_hat, testacc) は正しいです。 / Y_hat and testacc are right.")
 
 
 # --------------------------------------------------------------------------------------
@@ -191,10 +195,11 @@ def _check_before_training(key, ns):
 
 
 # The checks of the cells with blanks, by what the cell holds (handout.BLANK_CELLS): run when such a cell raises.
-_CHECK_OF_CELL = {"functions": lambda ns, source: check_functions(ns),
-                  "inference": lambda ns, source: check_inference(ns),
+_CHECK_OF_CELL = {"functions": lambda ns, source: check_functions(ns, quiet=True),
+                  "inference": lambda ns, source: check_inference(ns, quiet=True),
                   "training": lambda ns, source: check_training(ns, source=source, quiet=True),
-                  "test": lambda ns, source: check_test(ns)}
+                  "test": lambda ns, source: check_test(ns, quiet=True)}
+_PREVIOUS_HANDLER = []  # IPython's custom exception handler before ours, put back by uninstall_cell_guard
 
 
 def _explain_error(shell, etype, value, tb, tb_offset=None):
@@ -204,18 +209,19 @@ def _explain_error(shell, etype, value, tb, tb_offset=None):
     if issubclass(etype, CheckFailed):  # a check's own message: shown as it is
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
         return
-    raw = shell.history_manager.input_hist_raw if shell.history_manager else []
-    source = raw[-1] if raw else ""
-    found, _ = find_cells_in(source)
-    key = next((k for k, cell in found.items() if cell), None)
-    if key is not None or any(marker in source for marker in ("## エラーチェック",)):
-        try:
-            _CHECK_OF_CELL[key or ("functions" if "softmax_cross_entropy(" in source else "inference")](
-                shell.user_ns, source)
-        except CheckFailed as failed:
-            print(f"答え合わせ / Check: {failed}\n", file=sys.stderr)
-        except Exception:  # the check itself could not run (a name not defined yet): Python's words alone
-            pass
+    try:
+        raw = shell.history_manager.input_hist_raw if shell.history_manager else []
+        source = raw[-1] if raw else ""  # the cell that raised (IPython records a cell before it runs)
+        found, _ = find_cells_in(source)
+        key = next((k for k, cell in found.items() if cell), None)
+        if key is None and "## エラーチェック" in source:  # the course's own check of the functions or inference
+            key = "functions" if "softmax_cross_entropy(" in source else "inference"
+        if key is not None:
+            _CHECK_OF_CELL[key](shell.user_ns, source)  # quiet: says nothing where the learner's lines are right
+    except CheckFailed as failed:
+        print(f"答え合わせ / Check: {failed}\n", file=sys.stderr)
+    except Exception:  # the check itself could not run (a name not defined yet): Python's words alone
+        pass
     shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
 
 
@@ -234,6 +240,7 @@ def install_cell_guard():
     shell = get_ipython()
     if shell is not None and _cell_guard not in shell.input_transformers_cleanup:
         shell.input_transformers_cleanup.append(_cell_guard)
+        _PREVIOUS_HANDLER[:] = [(shell.custom_exceptions, getattr(shell, "CustomTB", None))]
         shell.set_custom_exc((Exception,), _explain_error)
 
 
@@ -244,7 +251,11 @@ def uninstall_cell_guard():
     shell = get_ipython()
     if shell is not None and _cell_guard in shell.input_transformers_cleanup:
         shell.input_transformers_cleanup.remove(_cell_guard)
-        shell.set_custom_exc((), None)
+        exceptions, handler = _PREVIOUS_HANDLER.pop() if _PREVIOUS_HANDLER else ((), None)
+        if handler is not None and exceptions:
+            shell.custom_exceptions, shell.CustomTB = exceptions, handler  # the one there before, as it was
+        else:
+            shell.set_custom_exc((), None)
 
 
 if "IPython" in sys.modules:

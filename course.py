@@ -17,17 +17,31 @@ import handout
 MNIST_IMAGES = 70000  # the whole MNIST: what is not training or validation is the test set
 # The course's settings, as the notebook names them (its cells assign each once, at the start of a line).
 SETTINGS = ("x_dim", "h_dim", "nb_classes", "batch_size", "eta", "nb_epoch", "n_train", "n_valid", "seed")
-_ASSIGNED = re.compile(rf"^({'|'.join(SETTINGS)})\s*=\s*([-+0-9.eE_]+)\s*(?:#.*)?$", re.M)
+_ASSIGNED = re.compile(rf"^({'|'.join(SETTINGS)})\s*=\s*([-+*/() 0-9.eE_]+?)\s*(?:#.*)?$", re.M)
 _SEED = re.compile(r"^np\.random\.seed\((\d+)\)", re.M)
 
 
 def _number(text):
-    """A setting's number as the notebook writes it (10, 0.01, 1e-2, 50_000), or None for what is not one."""
+    """A setting's number as the notebook writes it (10, 0.01, 1e-2, 50_000, 28 * 28, 1 / 100), or None."""
     try:
-        value = ast.literal_eval(text.replace("_", ""))
-    except (ValueError, SyntaxError):
+        value = _arithmetic(ast.parse(text.replace("_", "").strip(), mode="eval").body)
+    except (ValueError, SyntaxError, TypeError, ZeroDivisionError, OverflowError):
         return None
-    return value if isinstance(value, int | float) else None
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _arithmetic(node):
+    """Numbers with + - * / and brackets, nothing else (a teacher's `x_dim = 28 * 28`)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        value = _arithmetic(node.operand)
+        return -value if isinstance(node.op, ast.USub) else value
+    operations = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+                  ast.Div: lambda a, b: a / b}
+    if isinstance(node, ast.BinOp) and type(node.op) in operations:
+        return operations[type(node.op)](_arithmetic(node.left), _arithmetic(node.right))
+    raise ValueError("not a number")
 
 
 class SettingsMissing(ValueError):
@@ -111,7 +125,8 @@ def of_learner(ns, source=""):
     """The settings as the learner's notebook has them: its variables, the `name = number` lines of the cell about to
     run (``source``: the training cell sets batch_size and eta before its check has them), and for a setting still
     undefined, the handout's beside these modules where it is there (on Colab it may not be: it stays None)."""
-    mine = Course.of_namespace({**ns, **{name: _number(value) for name, value in _ASSIGNED.findall(source)}})
+    about_to_run = {name: _number(value) for name, value in _ASSIGNED.findall(source)}
+    mine = Course.of_namespace({**ns, **{name: value for name, value in about_to_run.items() if value is not None}})
     if None not in mine.as_dict().values():
         return mine
     try:

@@ -126,7 +126,7 @@ class How:
         if self.course is None:
             try:
                 self.course = course_settings.of_notebook()
-            except (OSError, ValueError):  # on Colab the handout's file may not be there: the functions need none
+            except (OSError, ValueError, KeyError):  # on Colab the handout may not be there: the functions need none
                 self.course = course_settings.Course(*[None] * len(course_settings.SETTINGS))
 
 
@@ -218,6 +218,10 @@ class _LineJudge:
         got_shape = tuple(value["shape"]) if got is None else got.shape
         if got_shape != np.shape(self.want):
             return self.wrong_shape(shape or str(got_shape), tuple(notebook.get("shape", got_shape)), shape)
+        if got is None:  # too big to carry whole (a prediction for 58,000 test images): judged by its first entries
+            head = np.asarray(value.get("head", []), dtype=np.float64)
+            self.want = np.ravel(self.want)[:head.size]
+            got = head
         error = self.distance(got, self.want) if np.all(np.isfinite(got)) else float("inf")
         if error < TOLERANCE:
             return Verdict("ok", error=error, shape=shape)
@@ -386,7 +390,7 @@ def _function_slips(name, one, probe, probes, how):
         defaults = dict(zip(names[len(names) - len(node.args.defaults):], node.args.defaults, strict=True))
         base = {other: f for other, f in runlines.right_functions().items() if other != name}
         base.update({n: repair.evaluate(d, {}) for n, d in defaults.items()})
-    except (SyntaxError, IndexError, AssertionError, ValueError, repair.Unsupported):
+    except Exception:  # a def the interpreter cannot read (a default it does not evaluate): no search
         return None
 
     def checked(args, kwargs, want):

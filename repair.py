@@ -17,11 +17,14 @@ import ast
 import difflib
 import math
 import re
+import time
 from dataclasses import dataclass
 
 import numpy as np
 
-MAX_ENTRIES = 1_000_000  # an intermediate value with more entries stops the evaluation (never the machine)
+MAX_ENTRIES = 1_000_000  # an intermediate value with more entries is refused before it is made
+MAX_WORK = 10_000_000  # the multiply-adds one matrix product may take (the tiny problem's take 5,000 at most)
+SEARCH_SECONDS = 10.0  # a search stops here whatever is left of its budget (a right one takes under a second)
 SHORT = 14  # a line of at most this many expression nodes is searched for pairs of edits too
 LINE_BUDGET = 4_000  # candidates evaluated for one line (a check searches one line: it answers well under a second)
 
@@ -35,13 +38,17 @@ class UnknownName(Unsupported):
 
 
 class Budget:
-    """How many candidates a line's search may still evaluate."""
+    """How many candidates a line's search may still evaluate, and until when (a backstop against a line built to
+    be slow: each step's size and work are capped, this caps their number)."""
 
     def __init__(self, left=LINE_BUDGET):
         self.left = left
+        self.deadline = time.monotonic() + SEARCH_SECONDS
 
     def spend(self):
         self.left -= 1
+        if time.monotonic() > self.deadline:
+            self.left = -1
         return self.left >= 0
 
 
@@ -51,7 +58,7 @@ class Budget:
 
 NP_FUNCTIONS = {"exp", "log", "log10", "log2", "log1p", "expm1", "tanh", "sqrt", "abs", "sum", "mean", "max", "min",
                 "dot", "matmul", "transpose", "maximum", "minimum", "clip", "multiply", "divide", "add", "subtract",
-                "square", "reshape", "asarray", "array", "negative", "cosh", "sinh", "where", "logaddexp", "einsum",
+                "square", "reshape", "asarray", "array", "negative", "cosh", "sinh", "where", "logaddexp",
                 "tile", "repeat", "argmax", "outer", "ones_like", "zeros_like", "float32", "float64", "power",
                 "ones", "zeros", "full", "eye", "squeeze", "expand_dims", "broadcast_to", "copy"}
 METHODS = {"sum", "mean", "max", "min", "dot", "reshape", "argmax", "astype", "copy", "transpose", "clip", "squeeze",
@@ -59,7 +66,6 @@ METHODS = {"sum", "mean", "max", "min", "dot", "reshape", "argmax", "astype", "c
 BUILTINS = {"float": float, "int": int, "len": len, "list": list, "abs": abs, "tuple": tuple, "max": max, "min": min}
 _BINARY = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.true_divide,
            ast.MatMult: np.matmul, ast.Pow: np.power}
-_MAKERS = {"ones", "zeros", "full", "eye", "tile", "repeat", "broadcast_to"}
 
 
 def _checked(value):
@@ -71,6 +77,44 @@ def _checked(value):
 def _size_of(shape):
     shape = shape if isinstance(shape, tuple | list) else (shape,)
     return math.prod(int(s) for s in shape)
+
+
+def _limit(entries):
+    if entries > MAX_ENTRIES:
+        raise Unsupported("too big")
+
+
+def _shapes_fit(*values):
+    """Refuse, before it is made, an element-wise result of these values with more than MAX_ENTRIES entries."""
+    shapes = [np.shape(v) for v in values if isinstance(v, np.ndarray | np.generic | int | float)]
+    try:
+        _limit(_size_of(np.broadcast_shapes(*shapes)) if shapes else 0)
+    except ValueError:
+        pass  # shapes that do not broadcast: NumPy itself says so
+
+
+def _product_fits(a, b):
+    """Refuse a matrix product whose work or result is over the caps, before it is computed."""
+    sa, sb = np.shape(a), np.shape(b)
+    if len(sa) >= 1 and len(sb) >= 1:
+        rows, inner, cols = (sa[-2] if len(sa) > 1 else 1), sa[-1], (sb[-1] if len(sb) > 1 else 1)
+        batch = _size_of(np.broadcast_shapes(sa[:-2], sb[:-2])) if len(sa) > 2 or len(sb) > 2 else 1
+        if batch * rows * inner * cols > MAX_WORK:
+            raise Unsupported("too much work")
+        _limit(batch * rows * cols)
+
+
+# What some functions make, before they make it (an upper bound on its entries); every other one makes no more than
+# its array arguments broadcast together.
+_MADE = {"tile": lambda a, k: np.size(a[0]) * _size_of(a[1] if len(a) > 1 else k.get("reps", 1)),
+         "repeat": lambda a, k: np.size(a[0]) * int(np.max(a[1] if len(a) > 1 else k.get("repeats", 1))),
+         "outer": lambda a, k: np.size(a[0]) * np.size(a[1]),
+         "eye": lambda a, k: int(a[0]) * int(a[1] if len(a) > 1 else a[0]),
+         "ones": lambda a, k: _size_of(a[0] if a else k["shape"]),
+         "zeros": lambda a, k: _size_of(a[0] if a else k["shape"]),
+         "full": lambda a, k: _size_of(a[0] if a else k["shape"]),
+         "broadcast_to": lambda a, k: _size_of(a[1] if len(a) > 1 else k["shape"])}
+_REFUSED_KEYWORDS = {"out", "where", "like", "subok", "casting", "order"}  # out= would write into the scope's arrays
 
 
 def evaluate(node, env):
@@ -99,6 +143,10 @@ def _eval(node, env):  # one branch per kind of node, read top to bottom
         operation = _BINARY.get(type(node.op))
         if operation is None:
             raise Unsupported("operator")
+        if isinstance(node.op, ast.MatMult):
+            _product_fits(left, right)
+        else:
+            _shapes_fit(left, right)
         return _checked(operation(left, right))
     if isinstance(node, ast.UnaryOp):
         value = _eval(node.operand, env)
@@ -143,14 +191,20 @@ def _call(node, env):
         else BUILTINS[node.func.id]
     args = [_eval(arg, env) for arg in node.args]
     kwargs = {keyword.arg: _eval(keyword.value, env) for keyword in node.keywords if keyword.arg}
-    if len(kwargs) != len(node.keywords):
-        raise Unsupported("**kwargs")
+    if len(kwargs) != len(node.keywords) or _REFUSED_KEYWORDS & set(kwargs):
+        raise Unsupported("keyword")
+    if "dtype" in kwargs and kwargs["dtype"] not in (np.float32, np.float64, float, int):
+        raise Unsupported("dtype")
     name = getattr(func, "__name__", "")
-    if name in _MAKERS:
-        sizes = [a for a in args if isinstance(a, int | tuple | list)] + [v for k, v in kwargs.items()
-                                                                         if k in ("shape", "reps", "repeats")]
-        if any(_size_of(s) > MAX_ENTRIES for s in sizes):
-            raise Unsupported("too big")
+    try:
+        if name in _MADE:
+            _limit(_MADE[name](args, kwargs))
+        elif name in ("dot", "matmul") and len(args) == 2:
+            _product_fits(*args)
+        else:
+            _shapes_fit(*args, *kwargs.values())
+    except (TypeError, ValueError, KeyError, IndexError, OverflowError) as e:
+        raise Unsupported(name) from e
     allowed = any(func is value for value in (*env.values(), *BUILTINS.values(), np.float32, np.float64)) or \
         isinstance(func, np.ufunc) or getattr(func, "__module__", None) == "numpy" or \
         isinstance(getattr(func, "__self__", None), np.ndarray | np.generic)
@@ -690,6 +744,14 @@ RANK = ("operator", "transpose extra", "name", "spelling", "function", "axis", "
 NOT_IN_PAIRS = ("missing factor", "missing term", "intermediate", "literal", "extra constant")  # too many, too free
 
 
+def _frozen(value):
+    """A read-only copy of an array of the scope (the reference's arrays are cached and shared)."""
+    if isinstance(value, np.ndarray):
+        value = value.copy()
+        value.setflags(write=False)
+    return value
+
+
 def _brackets_fixed(text, env, name, is_right, budget):
     """A line that is not Python because a bracket is missing or one too many, and right once that is mended."""
     for fixed, what in ((text + ")", "("), (text + "))", "(("), (text[:-1], ")")):
@@ -735,6 +797,8 @@ def search(source, env, name, is_right, vocabulary=(), literals=None, budget=Non
     ``vocabulary``: factors and terms a learner may leave out; ``literals``: {setting: value} a number may stand for;
     ``also``: [(env, is_right)] of other probes a fix must be right on as well.
     """
+    env = {key: _frozen(value) for key, value in env.items()}  # nothing evaluated may change the caller's arrays
+    also = [({key: _frozen(value) for key, value in other.items()}, right) for other, right in also]
     text = "\n".join(line.strip() for line in source.split("\n"))
     try:
         statements = ast.parse(text).body

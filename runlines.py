@@ -78,8 +78,8 @@ def encode(value):
     if np.iscomplexobj(array):
         return {"kind": "not numbers", "type": "complex"}
     shape = [int(s) for s in array.shape]
-    if array.size > MAX_VALUES:
-        return {"kind": "too big", "shape": shape}
+    if array.size > MAX_VALUES:  # its shape, and its first MAX_VALUES entries to judge it by
+        return {"kind": "too big", "shape": shape, "head": array.astype(np.float64).ravel()[:MAX_VALUES].tolist()}
     python = {"python": type(value).__name__} if type(value) in (int, float) else {}  # not NumPy's: no .shape
     return {"dtype": str(array.dtype), "shape": shape, "data": array.astype(np.float64).ravel().tolist(), **python}
 

@@ -8,6 +8,7 @@ computes the test accuracy itself: no student code runs here. The report is writ
 
 import concurrent.futures
 import errno
+import gc
 import io
 import os
 import re
@@ -255,6 +256,8 @@ def _grade_all(found, folder, run, settings, fresh, jobs, grade, progress):
                 slots.append(slot)
         result_key = state.key(data, settings)
         folder.keep(result_key, result)
+        del data
+        gc.collect()  # a notebook that is not JSON leaves a 45 MB string in an exception's cycle: let it go now
         return result_key, result
 
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)

@@ -1,6 +1,7 @@
 """repair.py: the slip search reads the learner's line without running it, and stops at its budget."""
 
 import ast
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -49,3 +50,28 @@ def test_a_line_no_edit_fixes_spends_at_most_its_budget_and_finds_nothing():
 
 def test_a_line_that_is_already_right_has_no_slip():
     assert repair.search("Z = A @ B + c", ENV, "Z", right_when(ENV["A"] @ ENV["B"] + ENV["c"])) is None
+
+
+def test_a_line_cannot_write_into_the_arrays_it_is_given():
+    right = np.arange(6.0)
+    env = {"D": right}
+    for text in ("np.multiply(D, 0, out=D)", "np.add(D, 1, where=D > 0)"):
+        with pytest.raises(repair.Unsupported):
+            repair.evaluate(ast.parse(text, mode="eval").body, {**env, "np": np})
+    repair.search("Z = np.multiply(D, 0, out=D) + D", env, "Z", lambda value: False)
+    assert right.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+
+
+@pytest.mark.parametrize("text", ["np.tile(np.ones(999999), 20)", "np.ones(40000)[:, np.newaxis] * np.ones(40000)",
+                                  "np.outer(np.ones(40000), np.ones(40000))", "np.eye(50000)",
+                                  "np.ones((3000, 3000)) @ np.ones((3000, 3000))", "np.repeat(np.ones(1000), 10000)"])
+def test_a_value_too_big_or_a_product_too_long_is_refused_before_it_is_made(text):
+    tracemalloc.start()
+    try:
+        with pytest.raises(repair.Unsupported):
+            repair.evaluate(ast.parse(text, mode="eval").body, {"np": np})
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * 2**20, peak  # at most the operands (8 MB each), never the result
+
