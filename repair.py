@@ -6,7 +6,9 @@ learners slip (``RULES``: an operator swapped, a .T added or dropped, a factor o
 variable of the wrong layer or kind, an axis, keepdims, a sum, brackets, a function twice or left out, log10 for log,
 a square, an argument halved, an index 0 <-> 1, a sign, a literal). Each candidate is evaluated on the tiny problem the
 line ran on by ``evaluate``, a small interpreter of NumPy expressions (names of the scope, numbers, arithmetic and a
-list of NumPy functions), so nothing the learner wrote runs here: the grader calls it outside its sandbox. Whether a
+list of NumPy functions), so nothing the learner wrote runs here: the grader calls it outside its sandbox. What it
+evaluates is bounded before it is made (MAX_ENTRIES, MAX_WORK), never writes into the scope (read-only copies, no
+``out=``), and a search stops at its budget or its deadline. Whether a
 candidate is right is the judge's test against the reference (numerical gradients), so no solution line is needed.
 
 The search tries every single edit first (the rules in ``RULES`` order), then pairs where the line is short; the
