@@ -20,9 +20,9 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-import handout
+from answer_check import contract
 
-ROOT = handout.ROOT
+ROOT = contract.ROOT
 SAMPLE_DATA = ROOT / "tests" / "data"  # mnist.npz: 5,000 + 1,000 real MNIST digits
 # The small settings of a whole-notebook run: the course's code on the committed sample, in about a minute.
 SAMPLE = {"n_train": 2000, "n_valid": 500, "experiment_epochs": 1, "best_epochs": 2}

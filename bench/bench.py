@@ -30,10 +30,10 @@ import warnings
 import nbformat
 import numpy as np
 
-import handout
 import nbrun
+from answer_check import contract
 
-ROOT = handout.ROOT
+ROOT = contract.ROOT
 NOTEBOOK = ROOT / "mnist_mlp.ipynb"
 
 
@@ -41,7 +41,7 @@ def notebook_namespace():
     """Run the notebook's code cells before the training cell (live plot off, injected as nbrun does); return
     their namespace and the training cell's compiled code.
 
-    The answer-check cells (``handout.ANSWER_CHECK_CELLS``) are skipped: they grade a learner's code, which the
+    The answer-check cells (``contract.ANSWER_CHECK_CELLS``) are skipped: they grade a learner's code, which the
     benchmark does not need, and they read the source of the cell they check from IPython's history, which code
     run here by exec does not have. They draw no numbers from np.random, so the training cell starts from the same
     random state as in the notebook. The "## エラーチェック" cells (plain asserts) do run: one of them calls
@@ -49,7 +49,7 @@ def notebook_namespace():
     """
     os.environ.setdefault("MPLBACKEND", "Agg")
     nb = nbrun.inject_parameters(nbformat.read(NOTEBOOK, as_version=4), {"live_plot": False})
-    cells = [c for c in nb.cells if c.cell_type == "code" and c.get("id") not in handout.ANSWER_CHECK_CELLS]
+    cells = [c for c in nb.cells if c.cell_type == "code" and c.get("id") not in contract.ANSWER_CHECK_CELLS]
     namespace = {"__name__": "__main__"}
     for cell in cells:
         source = "\n".join(line for line in cell.source.split("\n") if not line.startswith("%"))

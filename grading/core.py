@@ -21,24 +21,36 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-import handout
-import judge
-import reference
-from blanks import STEP
+from answer_check import contract, judge, reference
+from answer_check.blanks import STEP
 from grading import report, sandbox, state
 from grading.submissions import GradingError, TooLarge, submissions
 
-ROOT = handout.ROOT
+ROOT = contract.ROOT
 SMALL = {"n_train": 10000, "n_valid": 2000}
 LINE_SECONDS = 10  # a judged line that runs longer is an error
 CAPS = {"BlockingIOError": "process_cap", "File too large": "file_size_cap", "MemoryError": "memory_cap_training"}
+
+def accuracy_of_weights(weights, X_test, y_test):
+    """The test accuracy of trained weights (W_2, b_2, W_3, b_3): the solution's forward pass in the notebook's float32,
+    its own sigmoid and softmax written out, so a right notebook's printed ``Test accuracy`` is met exactly. (The
+    grader's side only: a student's folder holds no blank's line.)"""
+    W_2, b_2, W_3, b_3 = (np.asarray(weights[name], dtype=np.float32) for name in contract.WEIGHTS)
+    X = np.asarray(X_test, dtype=np.float32).T
+    with np.errstate(all="ignore"):
+        Z_2 = 0.5 * (1 + np.tanh(0.5 * (W_2 @ X + b_2)))
+        U_3 = W_3 @ Z_2 + b_3
+        e = np.exp(U_3 - U_3.max(axis=0, keepdims=True))
+        Z_3 = e / e.sum(axis=0, keepdims=True)
+    return float(np.mean(Z_3.argmax(axis=0) == np.asarray(y_test)))
+
 
 
 def test_set(mnist, parameters):
     """(X_test, y_test) as the handout makes them: its own data-loading cell, run here on the grader's MNIST."""
     import mnist_data
 
-    nb = nbformat.read(ROOT / handout.HANDOUT, as_version=4)
+    nb = nbformat.read(ROOT / contract.HANDOUT, as_version=4)
     source = next(cell.source for cell in nb.cells if cell.get("id") == "load-data")
     settings = next(cell.source for cell in nb.cells if cell.get("id") == "parameters")
     ns = {"np": np, "load_mnist": lambda: mnist_data.load_mnist(data_home=Path(mnist).parent),
@@ -57,7 +69,7 @@ def _weights(data):
     """The four trained arrays from the box's weights.npz (no pickles), or None if they are not the network's."""
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as z:
-            weights = {name: np.asarray(z[name]) for name in handout.WEIGHTS}
+            weights = {name: np.asarray(z[name]) for name in contract.WEIGHTS}
     except Exception:
         return None
     ok = all(weights[n].shape == reference.notebook_shape(STEP[n].shape) and np.issubdtype(weights[n].dtype, np.number)
@@ -74,7 +86,7 @@ def grade_one(data, handout_nb, test, box):
     except Exception as e:
         result["problem"] = report.problem("not_a_notebook", f": {type(e).__name__}")
         return result
-    cells, where = handout.find_cells(nb)
+    cells, where = contract.find_cells(nb)
     if not any(cells.values()):
         result["problem"] = report.problem("not_the_handout")
         return result
@@ -82,14 +94,14 @@ def grade_one(data, handout_nb, test, box):
         result["problem"] = report.problem("cells_reordered")
         result["notes"].append("セルの順番が入れ替わっていました。配布した順番で採点しました。 / "
                                "The cells were reordered; graded in the handout's order.")
-    result["checks_changed"] = handout.checks_changed(nb, handout_nb)
+    result["checks_changed"] = contract.checks_changed(nb, handout_nb)
     ran = box(nbformat.writes(nb).encode("utf-8"))
     made = ran.get("made")
     if not isinstance(made, dict):
         result["problem"] = ran.get("problem") or report.problem("no_record")
         return result
     try:
-        verdicts = judge.judge_cells(made, hints=handout.has_hints(text))
+        verdicts = judge.judge_cells(made, hints=contract.has_hints(text))
     except Exception as e:  # data the runner would never write: forged, or cut short
         result["problem"] = report.problem("record_unreadable", f" ({type(e).__name__})")
         return result
@@ -136,7 +148,7 @@ def _raised(failed, cells, handout_nb):
     match = re.match(r"([A-Za-z_][\w.]{0,80})(?=:|$)", str(failed[1]))
     kind = match.group(0) if match else "an error"
     sources = {cell.get("id"): cell.source for cell in handout_nb.cells}
-    own = {cell_id: cells[key] for key, (cell_id, _) in handout.BLANK_CELLS.items() if cells.get(key)}
+    own = {cell_id: cells[key] for key, (cell_id, _) in contract.BLANK_CELLS.items() if cells.get(key)}
     sources.update(own)
     found = []
     for frame in failed[2] if len(failed) > 2 and isinstance(failed[2], list) else []:
@@ -170,7 +182,7 @@ def _accuracy(result, ran, cells, verdicts, test, handout_nb):
         return
     weights = _weights(ran["weights"]) if ran.get("weights") else None
     if weights is not None:
-        result["test_accuracy"] = f"{reference.accuracy_of_weights(weights, *test):.4f}"
+        result["test_accuracy"] = f"{accuracy_of_weights(weights, *test):.4f}"
         return
     failed = run.get("failed")
     if failed:
@@ -284,7 +296,7 @@ def _grade_all(found, folder, run, settings, fresh, jobs, grade, progress):
 
 def grading_files():
     """The grader's own files: a change in any of them grades every notebook again."""
-    names = (*sandbox.PACKAGE, *sandbox.BOX_FILES, *handout.HELPERS, "mistake_values.json")
+    names = (*sandbox.PACKAGE, *sandbox.BOX_FILES, *contract.HELPERS)
     return [ROOT / name for name in dict.fromkeys(names) if (ROOT / name).is_file()]
 
 
@@ -318,7 +330,7 @@ def grade_class(class_path, out, jobs=2, timeout=300, memory_mb=3000, parameters
     settings = state.settings_key({"parameters": parameters, "timeout": timeout, "memory_mb": memory_mb,
                                    "line_seconds": LINE_SECONDS, "sandbox": use_sandbox}, [mnist, *grading_files()])
     test = test_set(mnist, parameters)
-    handout_nb = nbformat.read(ROOT / handout.HANDOUT, as_version=4)
+    handout_nb = nbformat.read(ROOT / contract.HANDOUT, as_version=4)
     start = time.monotonic()
     with state.Report(out) as folder, sandbox.Run(use_sandbox) as run:
         def grade(data, slot):

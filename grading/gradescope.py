@@ -20,11 +20,10 @@ import time
 import zipfile
 from pathlib import Path
 
-import handout
-import messages
+from answer_check import contract, words
 from grading import core, report, sandbox
 
-ROOT = handout.ROOT
+ROOT = contract.ROOT
 MODULES = (*sandbox.PACKAGE, "nbrun.py")  # the grader, and what runs in its box
 SETUP = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, on its Ubuntu image, to build the autograder.
@@ -51,7 +50,7 @@ def build(zip_path, mnist, points=None, parameters=None, timeout=300, memory_mb=
     points = points or dict.fromkeys(report.BLANK_COLUMNS, 1.0)
     config = {"points": points, "parameters": parameters or {}, "timeout": timeout, "memory_mb": memory_mb,
               "line_seconds": core.LINE_SECONDS}
-    files = dict.fromkeys((*MODULES, *handout.HELPERS, "requirements.txt", handout.HANDOUT))
+    files = dict.fromkeys((*MODULES, *contract.HELPERS, "requirements.txt", contract.HANDOUT))
     zip_path = Path(zip_path)
     partial = zip_path.with_name(zip_path.name + ".partial")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as z:
@@ -69,7 +68,7 @@ def build(zip_path, mnist, points=None, parameters=None, timeout=300, memory_mb=
 def _test(column, verdict, points):
     """One test of results.json: a blank, its score, and the message the notebook would show."""
     ok = bool(verdict) and verdict["status"] == "ok"
-    output = messages.text(*messages.render(column, verdict)) if verdict else "判定できませんでした。\n\nNot judged."
+    output = words.text(*words.render(column, verdict)) if verdict else "判定できませんでした。\n\nNot judged."
     return {"name": column, "score": points if ok else 0.0, "max_score": points,
             "status": "passed" if ok else "failed", "output": output, "output_format": "text",
             "visibility": "visible"}
@@ -107,11 +106,11 @@ def run(root=None):
     notebooks = [p for p in notebooks if ".ipynb_checkpoints" not in p.parts]
     if not notebooks:
         result = {"problem": report.problem("not_a_notebook", ": no .ipynb file was submitted; submit the handout "
-                                            f"({handout.HANDOUT}) downloaded from Colab or Jupyter"), "notes": []}
+                                            f"({contract.HANDOUT}) downloaded from Colab or Jupyter"), "notes": []}
     else:
         mnist = source / "data" / "mnist.npz"
         test = core.test_set(mnist, config["parameters"])
-        handout_nb = nbformat.read(source / handout.HANDOUT, as_version=4)
+        handout_nb = nbformat.read(source / contract.HANDOUT, as_version=4)
         result = core.grade_one(notebooks[0].read_bytes(), handout_nb, test, lambda nb: sandbox.run_box(
             nb, mnist, config["parameters"], config["timeout"], config["memory_mb"], config["line_seconds"],
             sandbox=False))

@@ -4,7 +4,7 @@
     python -m grading.runner BOX notebook    # writes BOX/out/weights.npz and BOX/out/run.json
 
 Run by ``sandbox.py``, one phase per box (inside bubblewrap, or with ``--no-sandbox`` in a plain process). The
-grader reads ``made.json`` (what each learner's line made, from ``runlines.run_cells``) before the notebook's kernel
+grader reads ``made.json`` (what each learner's line made, from ``answer_check.runlines.run_cells``) before the notebook's kernel
 ever starts, so nothing the notebook does can touch it; then the notebook runs and leaves its trained weights. The
 grader judges both outside the box (``grading/core.py``): nothing here decides a verdict.
 """
@@ -18,10 +18,10 @@ from pathlib import Path
 
 import nbformat
 
-import handout
 import nbrun
+from answer_check import contract
 
-HERE = handout.ROOT  # the box's copy of the grader's files
+HERE = contract.ROOT  # the box's copy of the grader's files
 
 
 def set_limits(job):
@@ -38,23 +38,23 @@ def executable(nb_handout, cells, parameters, weights_path):
     top to bottom (its error checks too, which draw random numbers before the weights do), figures and answer checks
     left out, and a last cell that saves the trained weights."""
     nb = nbformat.from_dict(json.loads(json.dumps(nb_handout)))
-    ids = {cell_id: key for key, (cell_id, _) in handout.BLANK_CELLS.items()}
+    ids = {cell_id: key for key, (cell_id, _) in contract.BLANK_CELLS.items()}
     kept = []
     for cell in nb.cells:
-        if cell.get("id") in (*handout.ANSWER_CHECK_CELLS, *handout.DISPLAY_CELLS, handout.COLAB_CELL):
+        if cell.get("id") in (*contract.ANSWER_CHECK_CELLS, *contract.DISPLAY_CELLS, contract.COLAB_CELL):
             continue
         if cell.get("id") in ids and cells[ids[cell.id]] is not None:
             cell.source = cells[ids[cell.id]]
-        if cell.get("id") in handout.COURSE_CHECK_CELLS:  # a failed course check must not stop the training
+        if cell.get("id") in contract.COURSE_CHECK_CELLS:  # a failed course check must not stop the training
             cell.source = f"try:\n  exec({cell.source!r})\nexcept Exception as _error:\n  print(repr(_error))"
         kept.append(cell)
     nb.cells = kept
     save = (f"import os as _os\nimport numpy as _np\n_os.makedirs({str(weights_path.parent)!r}, exist_ok=True)\n"
-            f"_np.savez({str(weights_path)!r}, {', '.join(f'{name}={name}' for name in handout.WEIGHTS)})")
+            f"_np.savez({str(weights_path)!r}, {', '.join(f'{name}={name}' for name in contract.WEIGHTS)})")
     nb.cells.append(nbformat.v4.new_code_cell(save, id="grader-weights"))
     nb = nbrun.inject_parameters(nb, {**parameters, "live_plot": False})
     injected = next(cell for cell in nb.cells if cell.id == "injected-parameters")
-    injected.source += "\nimport checks\nchecks.uninstall_cell_guard()  # train the student's network as written"
+    injected.source += "\nfrom answer_check import uninstall\nuninstall()  # train the student's network as written"
     return nb
 
 
@@ -78,18 +78,18 @@ def run(box, phase):
     out.mkdir(exist_ok=True)
     set_limits(job)
     nb = nbformat.reads((box / "input" / "submission.ipynb").read_text(encoding="utf-8"), as_version=4)
-    cells, _ = handout.find_cells(nb)
+    cells, _ = contract.find_cells(nb)
     if phase == "lines":
         (box / "cells.json").write_text(json.dumps(cells))
         # the student's lines, in a process of their own, in the folder the notebook's kernel runs in
         isolated = ["-P"] if sys.version_info >= (3, 11) else []  # -P: the folder does not shadow the grader's
-        subprocess.run([sys.executable, *isolated, "-m", "runlines", str(box / "cells.json"), str(out / "made.json"),
+        subprocess.run([sys.executable, *isolated, "-m", "answer_check.runlines", str(box / "cells.json"), str(out / "made.json"),
                         str(job["line_seconds"])], cwd=box,
                        env={**job["env"], "PYTHONPATH": str(HERE)}, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, timeout=job["timeout"] * 2)  # what a line prints is not kept
         return
     ended = {}
-    nb_handout = nbformat.read(HERE / handout.HANDOUT, as_version=4)
+    nb_handout = nbformat.read(HERE / contract.HANDOUT, as_version=4)
     notebook = executable(nb_handout, cells, job["parameters"], out / "weights.npz")
     try:
         done = nbrun.run_notebook(notebook, env=job["env"], cwd=box, timeout=job["timeout"])

@@ -32,13 +32,13 @@ import tempfile
 import threading
 from pathlib import Path
 
-import handout
+from answer_check import contract
 from grading import report
 
-ROOT = handout.ROOT
+ROOT = contract.ROOT
 PACKAGE = tuple(f"grading/{name}" for name in ("__init__.py", "__main__.py", "core.py", "gradescope.py", "report.py",
                                                "runner.py", "sandbox.py", "state.py", "submissions.py"))
-BOX_FILES = ("grading/__init__.py", "grading/runner.py", "nbrun.py", *handout.HELPERS, handout.HANDOUT)  # in a box
+BOX_FILES = ("grading/__init__.py", "grading/runner.py", "nbrun.py", *contract.HELPERS, contract.HANDOUT)  # in a box
 PROCESSES = 256  # processes and threads a box may have at once (a kernel and its client use about 30)
 FILE_MB = 100  # the largest file a box may write
 TMP_MB = 512  # the size of the box's own /tmp and /var/tmp (memory-backed)
@@ -320,7 +320,7 @@ def run_box(data, mnist, parameters, timeout, memory_mb, line_seconds, sandbox=T
         for folder in ("grader", "input", "home", "tmp", "data", "out"):
             (box / folder).mkdir(parents=True)
         for name in BOX_FILES:
-            (box / "grader" / name).parent.mkdir(exist_ok=True)
+            (box / "grader" / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(ROOT / name, box / "grader" / name)
         shutil.copy(mnist, box / "data" / "mnist.npz")
         etc = _etc(top / "etc", uid)

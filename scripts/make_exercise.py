@@ -38,15 +38,15 @@ from pathlib import Path
 
 import nbformat
 
-import handout
+from answer_check import contract
 from scripts import mistake_values
 from scripts.generated import write_or_check
 
-ROOT = handout.ROOT
-SOLUTION = ROOT / handout.SOLUTION
-EXERCISE = ROOT / handout.HANDOUT
-EXERCISE_NO_HINTS = ROOT / handout.HANDOUT_NO_HINTS
-BLANK = handout.BLANK
+ROOT = contract.ROOT
+SOLUTION = ROOT / contract.SOLUTION
+EXERCISE = ROOT / contract.HANDOUT
+EXERCISE_NO_HINTS = ROOT / contract.HANDOUT_NO_HINTS
+BLANK = contract.BLANK
 PROJECT = "mnist-mlp/mnist_mlp"  # this repository, as the badges and REPOSITORY name it
 LEFT_OUT_TAG = "going-further"
 BADGE_TARGET = ("/blob/main/mnist_mlp.ipynb)", "/blob/main/mnist_mlp_exercise.ipynb)")  # each notebook opens itself
@@ -61,7 +61,7 @@ HANDOUT_WORDING = [
      "likely cause.*"),
 ]
 HINT = re.compile(r"\n*<details>.*?</details>\n*", re.S)
-NO_HINTS_LINE = handout.NO_HINTS_LINE
+NO_HINTS_LINE = contract.NO_HINTS_LINE
 TRIMMED_CELLS = ("imports", "parameters")  # cells whose lines for "Going further" alone are left out
 
 
@@ -156,6 +156,18 @@ def render(nb):
     return nbformat.writes(nb) + "\n"
 
 
+VERSION_LINE = re.compile(r"^HELPERS_VERSION = '[0-9a-f]*'", re.M)
+
+
+def stamp(nb, version):
+    """Write the helpers' version into the notebook's first code cell (it fetches them again where theirs differs)."""
+    cell = next(c for c in nb.cells if c.get("id") == contract.COLAB_CELL)
+    if len(VERSION_LINE.findall(cell.source)) != 1:
+        raise ValueError(f"the cell {contract.COLAB_CELL!r} must set HELPERS_VERSION once")
+    cell.source = VERSION_LINE.sub(f"HELPERS_VERSION = '{version}'", cell.source)
+    return nb
+
+
 STUDENT_README = """# {name}: 勾配法と誤差逆伝搬法 (NICO2AI 第5回 実践演習)
 
 [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/{repository}/blob/main/{handout})
@@ -165,7 +177,7 @@ STUDENT_README = """# {name}: 勾配法と誤差逆伝搬法 (NICO2AI 第5回 �
 1. 上のバッジ (Open In Colab) をクリックすると、演習のノートブック `{handout}` が Google Colab で開きます。
    「ドライブにコピー」を押して、自分のコピーで作業してください。
 2. 上のセルから順に実行してください (Shift+Enter)。最初のコードのセルが、ノートブックが使うファイル
-   (`utils.py` など) をこのリポジトリからダウンロードし、MNIST も最初の1回だけダウンロードします。
+   (`utils.py` などと `answer_check/`) をこのリポジトリからダウンロードし、MNIST も最初の1回だけダウンロードします。
 3. `### CODE HERE ###` と記載されている部分にコードを埋めていきます。空欄のブロックのあとには答え合わせの
    セルがあり、間違っている行と、考えられる原因を教えてくれます。学習のセルは、1エポック目を始める前に、
    あなたが書いた14行を確かめます。答えそのものは表示しません。{hints_ja}
@@ -174,8 +186,8 @@ STUDENT_README = """# {name}: 勾配法と誤差逆伝搬法 (NICO2AI 第5回 �
 
 自分のパソコンで使うときは、`pip install -r requirements.txt` のあと、Jupyter で `{handout}` を開いてください。
 
-ノートブックのほかの `.py` ファイルと `mistake_values.json` は、ノートブックが使う補助のファイル
-(答え合わせ、データの読み込み、グラフ) です。開く必要はありません。答えは入っていません。
+`utils.py`、`progress.py`、`mnist_data.py` は講座の補助の関数 (グラフ、進み具合の表示、MNIST の読み込み) で、
+読んでもかまいません。`answer_check/` は答え合わせのパッケージです。どちらにも空欄の答えは入っていません。
 
 ## English
 
@@ -189,8 +201,8 @@ STUDENT_README = """# {name}: 勾配法と誤差逆伝搬法 (NICO2AI 第5回 �
 
 On your own computer: `pip install -r requirements.txt`, then open `{handout}` in Jupyter.
 
-The other `.py` files and `mistake_values.json` are the notebook's helpers (the checks, the data loader, the plots):
-there is no need to open them, and no answer is in them.
+`utils.py`, `progress.py` and `mnist_data.py` are the course's helpers (the plots, the progress bar, loading MNIST),
+worth reading; `answer_check/` is the answer checks' package. Neither holds the answer to a blank.
 """
 HINTS_NOTE = {True: ("\n   デルタと勾配の式は、折りたたんだ「ヒント」の中にあります。自分で導いてから開いてください。",
                      "\n   The deltas' and gradients' equations are in a collapsed hint: derive them before you open "
@@ -216,16 +228,17 @@ def release(folder, repository, hints=True):
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".release-", dir=folder.parent))  # nothing half-written is left
     try:
-        (staging / handout.HANDOUT).write_text(render(nb), encoding="utf-8")
-        for name in (*handout.HELPERS, "requirements.txt"):
+        for name in (*contract.HELPERS, "requirements.txt"):
+            (staging / name).parent.mkdir(exist_ok=True)
             shutil.copy(ROOT / name, staging / name)
         # the known mistakes' values on the tiny problem of this solution's settings (a teacher's variant has its own)
-        (staging / mistake_values.OUT.name).write_text(mistake_values.render(), encoding="utf-8")
+        (staging / mistake_values.OUT.relative_to(ROOT)).write_text(mistake_values.render(), encoding="utf-8")
+        stamp(nb, contract.helpers_version(staging))  # what the notebook's first cell compares its helpers with
+        (staging / contract.HANDOUT).write_text(render(nb), encoding="utf-8")
         hints_ja, hints_en = HINTS_NOTE[hints]
         (staging / "README.md").write_text(STUDENT_README.format(name=repository.split("/")[1], repository=repository,
-                                                                 handout=handout.HANDOUT, hints_ja=hints_ja,
+                                                                 handout=contract.HANDOUT, hints_ja=hints_ja,
                                                                  hints_en=hints_en), encoding="utf-8")
-        (staging / ".gitignore").write_text("__pycache__/\n.ipynb_checkpoints/\n*.npz\n", encoding="utf-8")
         staging.chmod(0o755)
         if folder.exists():
             folder.rmdir()
@@ -255,11 +268,15 @@ def main(argv=None):
               f"git remote add origin https://github.com/{args.repository}.git && git push -u origin main")
         return 0
     target = EXERCISE_NO_HINTS if args.no_hints else EXERCISE
-    text = render(make_exercise(nbformat.read(SOLUTION, as_version=4), hints=not args.no_hints))
+    command = "python -m scripts.make_exercise"
     # the handout and the values its checks compare a derived blank's known mistakes with follow the solution's
     # settings together: a teacher who changes h_dim or eta there runs this one command
-    values = write_or_check(mistake_values.OUT, mistake_values.render(), args.check, "python -m scripts.make_exercise")
-    return write_or_check(target, text, args.check, "python -m scripts.make_exercise") or values
+    values = write_or_check(mistake_values.OUT, mistake_values.render(), args.check, command)
+    # both notebooks' first cell carries the version of the helpers they are made with
+    solution = stamp(nbformat.read(SOLUTION, as_version=4), contract.helpers_version())
+    stamped = write_or_check(SOLUTION, render(solution), args.check, command)
+    text = render(make_exercise(solution, hints=not args.no_hints))
+    return write_or_check(target, text, args.check, command) or values or stamped
 
 
 if __name__ == "__main__":

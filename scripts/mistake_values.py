@@ -13,13 +13,11 @@ import argparse
 import json
 import sys
 
-import course
-import handout
-import reference
+from answer_check import contract, course, reference
 from scripts.generated import write_or_check
 
-ROOT = handout.ROOT
-OUT = ROOT / "mistake_values.json"
+ROOT = contract.ROOT
+OUT = contract.PACKAGE / "mistake_values.json"
 
 FORMULAS = {
     "Delta_2": {

@@ -7,17 +7,15 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-import handout
-import judge
-import runlines
+from answer_check import contract, judge, runlines
 from mistakes import apply
 from scripts.make_exercise import blank_out
 
-ROOT = handout.ROOT
+ROOT = contract.ROOT
 NOTEBOOK = ROOT / "mnist_mlp.ipynb"
 EXERCISE = ROOT / "mnist_mlp_exercise.ipynb"
 SAMPLE_DIR = Path(__file__).resolve().parent / "data"  # mnist.npz: 5,000 + 1,000 real MNIST digits
-HELPER_MODULES = handout.HELPERS  # what the notebook imports, beside it
+HELPER_MODULES = contract.HELPERS  # what the notebook imports, beside it
 
 
 def notebook_cell(cell_id, path=NOTEBOOK):

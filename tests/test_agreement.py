@@ -12,8 +12,7 @@ import concurrent.futures
 import nbformat
 import pytest
 
-import handout
-import messages
+from answer_check import contract, words
 from grading import core, gradescope, report, sandbox
 from helpers import SAMPLE_DIR, filled_handout, judge_notebook, notebook_cell
 from mistakes import RIGHT, WRONG, apply, status
@@ -62,7 +61,7 @@ def written_in(line, verdicts):
 @pytest.fixture(scope="module")
 def graded():
     test = core.test_set(SAMPLE_DIR / "mnist.npz", PARAMETERS)
-    handout_nb = nbformat.read(core.ROOT / handout.HANDOUT, as_version=4)
+    handout_nb = nbformat.read(core.ROOT / contract.HANDOUT, as_version=4)
 
     def grade(nb):
         return core.grade_one(nbformat.writes(nb).encode(), handout_nb, test, lambda data: sandbox.run_box(
@@ -78,7 +77,7 @@ def graded():
 def test_every_line_gets_the_same_verdict_and_cause_in_the_notebook_the_grader_and_gradescope(graded):
     points = dict.fromkeys(report.BLANK_COLUMNS, 1.0)
     for nb, members, result in graded:
-        notebook = judge_notebook(handout.find_cells(nb)[0])  # what the notebook's checks say of this handout
+        notebook = judge_notebook(contract.find_cells(nb)[0])  # what the notebook's checks say of this handout
         row = report.row("s.ipynb", result, points)
         tests = {t["name"]: t for t in gradescope.results(result, points, 1.0)["tests"]}
         for column, verdict in notebook.items():
@@ -86,7 +85,7 @@ def test_every_line_gets_the_same_verdict_and_cause_in_the_notebook_the_grader_a
             same = ("status", "mistake", "ja", "en", "detail", "line", "lineno")
             assert {k: got[k] for k in same} == {k: want[k] for k in same}, column
             assert row[column] == want["status"], column
-            assert tests[column]["output"] == messages.text(*messages.render(column, want)), column
+            assert tests[column]["output"] == words.text(*words.render(column, want)), column
         for name, line in members.items():  # and each line got what tests/mistakes.py says it must
             if name.startswith("wrong: "):
                 assert notebook[line.column].status == status(name.removeprefix("wrong: ")), name

@@ -5,16 +5,17 @@ import socket
 import sys
 
 import nbformat
+import numpy as np
 import pytest
 
-import handout
+from answer_check import contract, reference
 from grading import core, state
 from grading.submissions import GradingError
 from helpers import EXERCISE, filled_handout
 
 
 def test_a_failed_cell_shows_the_errors_type_and_the_learners_own_line_and_nothing_the_box_wrote():
-    cells, _ = handout.find_cells(filled_handout())
+    cells, _ = contract.find_cells(filled_handout())
     handout_nb = nbformat.read(EXERCISE, as_version=4)
     step = cells["training"].split("\n")
     line = next(i for i, text in enumerate(step, 1) if text.strip().startswith("Delta_2 ="))
@@ -52,3 +53,13 @@ def test_a_second_grader_on_the_same_report_is_refused_at_once_and_an_unknown_fo
     with pytest.raises(GradingError, match="not a report of this grader"):
         state.Report(tmp_path / "other").__enter__()
     assert [p.name for p in (tmp_path / "other").iterdir()] == ["notes.txt"]
+
+
+def test_the_accuracy_of_weights_is_the_course_forward_pass():
+    rng = np.random.default_rng(0)
+    weights = {"W_2": rng.normal(size=(256, 784)), "b_2": np.zeros((256, 1)), "W_3": rng.normal(size=(10, 256)),
+               "b_3": np.zeros((10, 1))}
+    X, y = rng.random((50, 784)), rng.integers(0, 10, 50)
+    Z = reference.reference_forward({k: v.astype(np.float32) for k, v in weights.items()},
+                                    X.astype(np.float32).T)["Z_3"]
+    assert core.accuracy_of_weights(weights, X, y) == np.mean(Z.argmax(axis=0) == y)

@@ -2,14 +2,13 @@
 
 import pytest
 
-import course
-import handout
+from answer_check import contract, course
 from helpers import ROOT, notebook_cell
 
 
 def test_the_solution_and_its_handout_set_the_same_settings():
-    settings = course.of_notebook(ROOT / handout.SOLUTION)
-    assert settings == course.of_notebook(ROOT / handout.HANDOUT)
+    settings = course.of_notebook(ROOT / contract.SOLUTION)
+    assert settings == course.of_notebook(ROOT / contract.HANDOUT)
     assert settings.shape("hn") == (settings.h_dim, settings.batch_size) and settings.n_test == 10000
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from diagnosis import diagnose
+from answer_check.shapes import diagnose
 
 FAMILIES = [  # (blank, the learner's line, what the Japanese must name, the mistake's name)
     ("dLdW_2", "dLdW_2 = np.dot(X, Delta_2.T)", "結果が転置", "transposed product"),

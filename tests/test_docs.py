@@ -7,7 +7,7 @@ import re
 import pytest
 from test_checks import search_share
 
-import checks
+from answer_check import cells
 from helpers import ROOT, notebook_cell
 from mistakes import RIGHT, WRONG, apply
 
@@ -56,8 +56,8 @@ QUOTED = {  # the blocks docs/checks.md quotes: the wrong line, and the release 
 def test_each_message_the_checks_page_quotes_is_what_the_check_prints(block):
     name, hints = next(value for key, value in QUOTED.items() if key in block.split("\n")[0])
     source = apply(notebook_cell("train"), WRONG[name])
-    with pytest.raises(checks.CheckFailed) as failed:
-        checks.check_training({} if hints else {"ANSWER_HINTS": False}, source=source)
+    with pytest.raises(cells.CheckFailed) as failed:
+        cells.check_training({} if hints else {"ANSWER_HINTS": False}, source=source)
     printed = f"答え合わせ / Check: {failed.value}".split("\n")
     at = 0
     for line in (line for line in block.split("\n") if line.strip() != "..."):

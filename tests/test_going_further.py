@@ -11,8 +11,8 @@ import pytest
 
 import mnist_data
 import utils
+from answer_check.reference import rel_error
 from helpers import SAMPLE_DIR, notebook_cell, notebook_functions
-from reference import rel_error
 
 GOING_FURTHER_FUNCTIONS = ("gf-activations", "gf-gradients", "gf-distort", "gf-train")
 

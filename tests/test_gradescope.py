@@ -11,8 +11,8 @@ import zipfile
 import nbformat
 import pytest
 
-import blanks
 import nbrun
+from answer_check import blanks
 from grading.__main__ import main
 from helpers import EXERCISE, SAMPLE_DIR, filled_handout
 from mistakes import WRONG

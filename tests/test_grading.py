@@ -21,9 +21,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-import blanks
-import handout
 import nbrun
+from answer_check import blanks, contract
 from grading import core, report
 from grading.__main__ import main
 from helpers import EXERCISE, SAMPLE_DIR, filled_handout
@@ -430,7 +429,7 @@ def printed_accuracy(parameters, data_dir):
     run = nbrun.run_notebook(filled_handout(), {**parameters, "live_plot": False},
                              env={"MNIST_DATA_HOME": str(data_dir), "MPLBACKEND": "Agg"})
     assert nbrun.error(run) is None, nbrun.error(run)
-    return nbrun.printed(run).split(handout.TEST_ACCURACY)[1].split()[0]
+    return nbrun.printed(run).split(contract.TEST_ACCURACY)[1].split()[0]
 
 
 def test_a_right_handouts_accuracy_is_what_it_prints_run_top_to_bottom_on_the_sample(graded):

@@ -27,8 +27,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-import handout
 import nbrun
+from answer_check import contract
 from grading import core, sandbox, state, submissions
 from helpers import EXERCISE, SAMPLE_DIR, filled_handout
 from mistakes import WRONG
@@ -62,7 +62,7 @@ def start(class_path, out, tmp, *extra):
     tmp.mkdir(exist_ok=True)
     log = open(tmp.parent / f"grader-{out.name}-{time.monotonic_ns()}.log", "w+")
     process = subprocess.Popen([*GRADER, str(class_path), "--out", str(out), "--small", "--data", str(SAMPLE_DIR),
-                                "-j", "1", "--timeout", "900", *extra], cwd=handout.ROOT,
+                                "-j", "1", "--timeout", "900", *extra], cwd=contract.ROOT,
                                env={**os.environ, "TMPDIR": str(tmp)}, stdout=log, stderr=subprocess.STDOUT,
                                start_new_session=True)
     process.log = log
@@ -134,11 +134,11 @@ def test_inside_a_box_only_the_system_python_and_its_own_folder_are_seen(opt_fol
     secret.write_text(TOKEN)
     clone = opt_folder / "clone"
     clone.mkdir()
-    shutil.copy(handout.ROOT / handout.SOLUTION, clone / handout.SOLUTION)
+    shutil.copy(contract.ROOT / contract.SOLUTION, clone / contract.SOLUTION)
     probe = ("import json, os, socket\n"
-             "paths = " + repr([str(secret), str(clone / handout.SOLUTION), str(handout.ROOT / handout.SOLUTION),
+             "paths = " + repr([str(secret), str(clone / contract.SOLUTION), str(contract.ROOT / contract.SOLUTION),
                                 "/opt", "/srv", "/home", "/root/.ssh", "/mnt", "/media", "/run",
-                                str(tmp_path), str(handout.ROOT)]) + "\n"
+                                str(tmp_path), str(contract.ROOT)]) + "\n"
              f"home = {str(Path.home())!r}\n"
              "print(json.dumps({'seen': [p for p in paths if os.path.exists(p)], 'top': sorted(os.listdir('/')),"
              " 'host': socket.gethostname(), 'passwd': open('/etc/passwd').read(), 'uid': os.getuid(),"
@@ -176,14 +176,14 @@ def test_a_notebook_that_reads_the_machine_shows_its_error_type_and_line_and_not
     secret.write_text(f"the teacher's secret {TOKEN}")
     clone = opt_folder / "other-clone"
     clone.mkdir()
-    (clone / handout.SOLUTION).write_text(f"the solution {TOKEN}")
+    (clone / contract.SOLUTION).write_text(f"the solution {TOKEN}")
     folder = opt_folder / "class"
     (folder / "alice").mkdir(parents=True)
     alice = filled_handout()
     alice.cells.append(nbformat.v4.new_markdown_cell(f"alice's own words {TOKEN}"))
     nbformat.write(alice, folder / "alice" / "right.ipynb")
-    targets = [secret, folder / "alice" / "right.ipynb", clone / handout.SOLUTION,
-               handout.ROOT / handout.SOLUTION, Path("/etc/passwd"), Path("/etc/hostname")]
+    targets = [secret, folder / "alice" / "right.ipynb", clone / contract.SOLUTION,
+               contract.ROOT / contract.SOLUTION, Path("/etc/passwd"), Path("/etc/hostname")]
     mallory = with_train(filled_handout(), (
         "import socket, sys\nfound = []\n"
         f"for path in {[str(t) for t in targets]!r}:\n"
@@ -267,7 +267,7 @@ def test_a_class_is_read_one_notebook_at_a_time(tmp_path):
                f"core.SMALL = {PARAMETERS!r}\ncode = __main__.main(sys.argv[1:])\n"
                "print('PEAK', tracemalloc.get_traced_memory()[1] // 2**20)\nsys.exit(code)")
     ran = subprocess.run([sys.executable, "-c", measure, str(archive), "--out", str(tmp_path / "report"), "--data",
-                          str(SAMPLE_DIR), "--small", "-j", "1"], cwd=handout.ROOT, capture_output=True, text=True,
+                          str(SAMPLE_DIR), "--small", "-j", "1"], cwd=contract.ROOT, capture_output=True, text=True,
                          timeout=BACKSTOP, env={**os.environ, "TMPDIR": str(tmp_path)})
     assert ran.returncode == 0, ran.stderr
     peak = int(ran.stdout.split("PEAK")[1])

@@ -3,10 +3,8 @@ argument."""
 
 import numpy as np
 
-import judge
-import reference
-import runlines
-from blanks import BLANK_COLUMNS as COLUMNS
+from answer_check import judge, reference, runlines
+from answer_check.blanks import BLANK_COLUMNS as COLUMNS
 from helpers import notebook_cell
 
 

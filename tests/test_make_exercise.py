@@ -5,8 +5,8 @@ import re
 import nbformat
 import pytest
 
-import handout
 import nbrun
+from answer_check import contract
 from helpers import NOTEBOOK, ROOT
 from scripts.make_exercise import (
     BLANK,
@@ -155,7 +155,72 @@ DERIVED_CODE = [rf"W_3\W*\.T{_}@{_}Delta_3", rf"Delta_3\W*@{_}Z_2\W*\.T", rf"Del
 
 
 def released_text(folder):
-    return {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir() if p.is_file()}
+    """{path relative to the folder: text} of every file in a release, in every subfolder."""
+    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in folder.rglob("*") if p.is_file()}
+
+
+def _expressions(statement):
+    """What a blank's statement computes, whitespace removed: each line of it whole, and its right-hand side (or what
+    it returns) where that computes something (an operator, a .T, a sum), each long enough to be an answer rather than
+    a name (``Y-D`` alone is 3 characters; ``Delta_3=Y-D`` is the line)."""
+    found = set()
+    for line in statement.split("\n"):
+        line = line.split("#")[0].strip()
+        augmented = re.match(r"^[\w\[\], ]+?\s*[-+*/]=", line)  # `W_3 -= step`: the step alone updates nothing
+        rhs = "" if augmented else re.sub(r"^(return\s+|[\w\[\], ]+?\s*=(?!=)\s*)", "", line)
+        for text in (line, rhs if re.search(r"[-+*/@]|\.T\b|\.sum|\.dot", rhs) else ""):  # a lone call is no answer
+            text = re.sub(r"\s+", "", text)
+            if len(text) >= 8:
+                found.add(text)
+    return found
+
+
+def answer_code():
+    """{expression: where it comes from} for each blank: the solution's own line and every right variant of it that
+    tests/mistakes.py holds."""
+    from mistakes import _RIGHT
+    from scripts.make_exercise import blank_out
+
+    code, given = {}, set()
+    for cell in nbformat.read(NOTEBOOK, as_version=4).cells:
+        if cell.cell_type == "code" and cell.metadata.get("exercise_blanks"):
+            exercise, taken = blank_out(cell.source, cell.metadata["exercise_blanks"])
+            given |= {expression for line in exercise.split("\n") for expression in _expressions(line)}
+            for _, statement in taken:
+                code.update(dict.fromkeys(_expressions(statement), f"the solution's {statement.strip()!r}"))
+    for line in _RIGHT:
+        code.update(dict.fromkeys(_expressions(line.written), f"the right variant {line.written.strip()!r}"))
+    return {expression: where for expression, where in code.items() if expression not in given}  # not the course's
+
+
+@pytest.mark.parametrize("hints", [True, False])
+def test_the_students_folder_is_the_handout_its_readme_the_helpers_and_one_package(tmp_path, hints):
+    from scripts.make_exercise import release
+
+    folder = tmp_path / "class-repo"
+    release(folder, "my-school/mlp-2027", hints=hints)
+    entries = sorted(p.name for p in folder.iterdir())
+    assert entries == sorted([contract.HANDOUT, "README.md", "requirements.txt", *contract.COURSE_HELPERS,
+                              contract.PACKAGE.name])
+    assert len(entries) <= 7
+    assert set(released_text(folder)) == {contract.HANDOUT, *contract.HELPERS, "requirements.txt", "README.md"}
+
+
+@pytest.mark.parametrize("hints", [True, False])
+def test_no_file_of_a_release_holds_a_blanks_answer_in_any_way_the_tables_write_it(tmp_path, hints):
+    """Every blank's solution line and each of its right variants (tests/mistakes.py), whitespace aside, in every file
+    of the student's folder: the handout, its README and the helpers, the answer checks' package included."""
+    from scripts.make_exercise import release
+
+    folder = tmp_path / "class-repo"
+    release(folder, "my-school/mlp-2027", hints=hints)
+    code = answer_code()
+    assert len(code) > 150  # the table's right variants are all here
+    for name, text in released_text(folder).items():
+        flat = re.sub(r"\s+", "", text)
+        found = [where for expression, where in code.items()
+                 if re.search(rf"(?<![\\\w]){re.escape(expression)}", flat)]  # as code, not a hint's LaTeX
+        assert found == [], (name, found)
 
 
 @pytest.mark.parametrize("hints", [True, False])
@@ -165,18 +230,18 @@ def test_the_release_holds_the_handout_and_its_helpers_and_never_the_solution(tm
     folder = tmp_path / "class-repo"
     release(folder, "my-school/mlp-2027", hints=hints)
     files = released_text(folder)
-    assert set(files) == {handout.HANDOUT, *handout.HELPERS, "requirements.txt", "README.md", ".gitignore"}
-    assert handout.SOLUTION not in files
+    assert contract.SOLUTION not in files
     for name, text in files.items():
         code = [line for line in DERIVED_LINES if re.search(rf"(?<!\\){re.escape(line)}", text)]  # not LaTeX
         code += [pattern for pattern in DERIVED_CODE if re.search(pattern, text)]
         assert code == [], (name, "a solution line as code")
         if not hints:
             assert not any(equation in text for equation in DERIVED_EQUATIONS), (name, "a derived equation")
-    nb = files[handout.HANDOUT]
+    nb = files[contract.HANDOUT]
     assert "colab.research.google.com/github/my-school/mlp-2027/blob/main/mnist_mlp_exercise.ipynb" in nb
     assert "https://raw.githubusercontent.com/my-school/mlp-2027/main/" in nb and "mnist-mlp/mnist_mlp" not in nb
-    assert (handout.NO_HINTS_LINE in nb) == (not hints) and ("<details>" in nb) == hints
+    assert (contract.NO_HINTS_LINE in nb) == (not hints) and ("<details>" in nb) == hints
+    assert f"HELPERS_VERSION = '{contract.helpers_version(folder)}'" in nb  # the version of the files beside it
     readme = files["README.md"]
     assert readme.index("## 日本語") < readme.index("## English") and "my-school/mlp-2027" in readme
     assert "ダウンロード" in readme and "Download .ipynb" in readme
@@ -202,7 +267,7 @@ def test_the_released_handout_runs_from_its_folder_alone(tmp_path):
 
     folder = tmp_path / "class-repo"
     release(folder, "my-school/mlp-2027")
-    released = nbformat.read(folder / handout.HANDOUT, as_version=4)
+    released = nbformat.read(folder / contract.HANDOUT, as_version=4)
     filled = filled_handout()
     for cell, full in zip(released.cells, filled.cells, strict=True):
         if cell.cell_type == "code" and cell.metadata.get("exercise_blanks"):
@@ -216,6 +281,7 @@ def test_the_mistakes_of_derived_blanks_are_numbers_that_match_their_formulas():
     """mistake_values.json is what scripts/mistake_values.py computes now; the answer key holds no formula of them."""
     from scripts import mistake_values
 
-    assert (ROOT / "mistake_values.json").read_text(encoding="utf-8") == mistake_values.render()
+    assert mistake_values.OUT.read_text(encoding="utf-8") == mistake_values.render()
     assert mistake_values.main(["--check"]) == 0
-    assert not any(re.search(pattern, (ROOT / "blanks.py").read_text(encoding="utf-8")) for pattern in DERIVED_CODE)
+    blanks = (contract.PACKAGE / "blanks.py").read_text(encoding="utf-8")
+    assert not any(re.search(pattern, blanks) for pattern in DERIVED_CODE)

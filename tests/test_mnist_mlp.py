@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 import nbrun
+from answer_check.reference import reference_forward
 from helpers import NOTEBOOK, ROOT, notebook_cell, notebook_functions
-from reference import reference_forward
 
 # --------------------------------------------------------------------------------------
 # The functions cell and the inference cell

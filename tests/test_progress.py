@@ -7,11 +7,11 @@ import IPython.display
 import numpy as np
 import pytest
 
-import handout
 import progress
+from answer_check import contract
 from progress import Progress
 
-ROOT = handout.ROOT
+ROOT = contract.ROOT
 
 
 class FakeClock:

@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from blanks import BLANK_COLUMNS as COLUMNS
+from answer_check.blanks import BLANK_COLUMNS as COLUMNS
 from grading import report
 
 OK = {"status": "ok", "ja": [], "en": [], "line": "", "lineno": 0, "mistake": "", "shape": "", "detail": "",

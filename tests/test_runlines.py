@@ -5,9 +5,7 @@ import json
 import numpy as np
 import pytest
 
-import course
-import reference
-import runlines
+from answer_check import course, reference, runlines
 from helpers import notebook_cell
 
 

@@ -5,7 +5,7 @@ import json
 
 import nbformat
 
-import handout
+from answer_check import contract
 from grading import runner, sandbox
 from helpers import EXERCISE, filled_handout
 
@@ -39,25 +39,25 @@ def test_the_box_is_an_allowlist_with_no_network_and_writes_only_its_folder(tmp_
 
 
 def test_a_box_is_given_the_learners_side_the_runner_and_the_handout_and_nothing_of_the_teachers():
-    assert set(handout.HELPERS) <= set(sandbox.BOX_FILES) and handout.HANDOUT in sandbox.BOX_FILES
+    assert set(contract.HELPERS) <= set(sandbox.BOX_FILES) and contract.HANDOUT in sandbox.BOX_FILES
     assert "grading/runner.py" in sandbox.BOX_FILES and "grading/core.py" not in sandbox.BOX_FILES
-    assert handout.SOLUTION not in sandbox.BOX_FILES
-    assert all((handout.ROOT / name).is_file() for name in (*sandbox.BOX_FILES, *sandbox.PACKAGE))
+    assert contract.SOLUTION not in sandbox.BOX_FILES
+    assert all((contract.ROOT / name).is_file() for name in (*sandbox.BOX_FILES, *sandbox.PACKAGE))
 
 
 def test_the_runner_trains_the_students_cells_without_checks_or_figures_and_saves_the_weights(tmp_path):
     student = filled_handout()
-    cells, _ = handout.find_cells(student)
+    cells, _ = contract.find_cells(student)
     nb = runner.executable(nbformat.read(EXERCISE, as_version=4), cells, {"n_train": 100}, tmp_path / "w.npz")
     ids = [cell.get("id") for cell in nb.cells]
-    assert not set(ids) & {*handout.ANSWER_CHECK_CELLS, *handout.DISPLAY_CELLS, handout.COLAB_CELL}
+    assert not set(ids) & {*contract.ANSWER_CHECK_CELLS, *contract.DISPLAY_CELLS, contract.COLAB_CELL}
     assert ids[-1] == "grader-weights" and str(tmp_path / "w.npz") in nb.cells[-1].source
     injected = next(cell for cell in nb.cells if cell.id == "injected-parameters")
     assert "n_train = 100" in injected.source and "live_plot = False" in injected.source
-    assert "uninstall_cell_guard" in injected.source
+    assert "uninstall()" in injected.source
     train = next(cell for cell in nb.cells if cell.get("id") == "train")
     assert train.source == cells["training"]
-    for cell_id in handout.COURSE_CHECK_CELLS:  # a failed course check must not stop the training
+    for cell_id in contract.COURSE_CHECK_CELLS:  # a failed course check must not stop the training
         assert next(c for c in nb.cells if c.get("id") == cell_id).source.startswith("try:")
 
 

@@ -16,13 +16,8 @@ import sys
 import nbformat
 import pytest
 
-import blanks
-import course
-import handout
-import judge
 import nbrun
-import reference
-import runlines
+from answer_check import blanks, contract, course, judge, reference, runlines
 from helpers import ROOT, SAMPLE_DIR, filled_handout, notebook_cell
 from mistakes import RIGHT, WRONG, status
 
@@ -34,14 +29,18 @@ LITERALS = {"(1, 100)": "(1, 50)", "b_2, 100,": "b_2, 50,", "0.01 *": "0.05 *", 
 
 
 def make_variant(folder):
-    """A copy of the project (what git tracks, without tests, docs and the benchmark) with the variant's settings
-    written into its solution, and its handout made by the one command a teacher runs."""
-    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
-    for name in tracked:
-        if not name.startswith(("tests/", "docs/", "bench/", "images/", ".ci/")):
+    """A copy of the project (its code and notebooks, without tests, docs and the benchmark; no .git needed, as in a
+    zip of the repository) with the variant's settings written into its solution, and its handout made by the one
+    command a teacher runs."""
+    for path in sorted(ROOT.rglob("*")):
+        name = path.relative_to(ROOT)
+        top = len(name.parts) == 1 and path.suffix in (".py", ".ipynb", ".txt", ".toml") \
+            and ".executed" not in name.name
+        code = name.parts[0] in ("answer_check", "grading", "scripts") and "__pycache__" not in name.parts
+        if path.is_file() and (top or code):
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(ROOT / name, folder / name)
-    solution = folder / handout.SOLUTION
+            shutil.copy(path, folder / name)
+    solution = folder / contract.SOLUTION
     text = solution.read_text(encoding="utf-8")
     for name, value in VARIANT.items():
         text, count = re.subn(rf'"{name} = [^\\"#]*', f'"{name} = {value}', text)
@@ -59,7 +58,7 @@ def variant(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def settings(variant):
-    return course.of_notebook(variant / handout.HANDOUT)
+    return course.of_notebook(variant / contract.HANDOUT)
 
 
 def cells(line=None, written=None):
@@ -115,13 +114,13 @@ GRADE = """
 import json, sys
 from pathlib import Path
 import nbformat
-import handout
+from answer_check import contract
 from grading import core, gradescope, report, sandbox
 sample, out = Path(sys.argv[1]), Path(sys.argv[2])
 parameters = {"n_train": 500, "n_valid": 100}
 rows = core.grade_class(out / "class", out / "report", 2, 600, 3000, parameters, sample / "mnist.npz")
 test = core.test_set(sample / "mnist.npz", parameters)
-handout_nb = nbformat.read(core.ROOT / handout.HANDOUT, as_version=4)
+handout_nb = nbformat.read(core.ROOT / contract.HANDOUT, as_version=4)
 points = dict.fromkeys(report.BLANK_COLUMNS, 1.0)
 results = {}
 for path in sorted((out / "class").iterdir()):
@@ -147,7 +146,7 @@ def test_the_variants_grader_and_gradescope_grade_it_as_its_checks_do(variant, s
     page = next((tmp_path / "report" / "feedback").glob("*-wrong.html")).read_text(encoding="utf-8")
     assert "(128,)" in page and "(128, 1)" in page and "(256" not in page
     tests = {t["name"]: t for t in json.loads((tmp_path / "gradescope.json").read_text())["wrong.ipynb"]["tests"]}
-    notebook = judge.judge_cells(runlines.run_cells(handout.find_cells(filled_handout(wrong, root=variant))[0],
+    notebook = judge.judge_cells(runlines.run_cells(contract.find_cells(filled_handout(wrong, root=variant))[0],
                                                     course=settings), course=settings)
     assert "(128,)" in tests["training.dLdb_2"]["output"]
     assert notebook["training.dLdb_2"].ja[0] in tests["training.dLdb_2"]["output"]

@@ -12,10 +12,10 @@ Nothing here runs the learner's code: it reads the line's syntax tree.
 import ast
 import functools
 
-import course as course_settings
-import messages
-from blanks import STEP
-from handout import WEIGHTS
+from . import course as course_settings
+from . import words
+from .blanks import STEP
+from .contract import WEIGHTS
 
 
 @functools.cache
@@ -67,15 +67,15 @@ def _reduce(shape, keywords):
 
 
 def _constant_keywords(call):
-    words = {}
+    found = {}
     for keyword in call.keywords:
         if isinstance(keyword.value, ast.Constant):
-            words[keyword.arg] = keyword.value.value
+            found[keyword.arg] = keyword.value.value
         elif isinstance(keyword.value, ast.UnaryOp) and isinstance(keyword.value.operand, ast.Constant):
-            words[keyword.arg] = -keyword.value.operand.value
+            found[keyword.arg] = -keyword.value.operand.value
         else:
             raise _Unknown
-    return words
+    return found
 
 
 def shape_of(node, scope):
@@ -167,12 +167,12 @@ def _variants(expr, name, scope):
 def _cause(family, operand, shape, name, got, cell):
     """One likely cause: (ja, en, the mistake's name for a class's summary)."""
     s = str(shape)
-    words = {"operand": operand, "s": s, "name": name, "got": got,
+    fill = {"operand": operand, "s": s, "name": name, "got": got,
              "where": "最初の行 X = X.T" if cell == "inference" else "X = X_batch.T",
              "made_ja": f"{operand} {s} を使うと、形が {got} になります。" if got
              else f"{operand} {s} のところで形が合いません。",
              "made_en": f"{got} is the shape {operand} {s} gives" if got else f"the shapes break at {operand} {s}"}
-    return tuple(text.format(**words) for text in messages.SHAPE_CAUSES[family])
+    return tuple(text.format(**fill) for text in words.SHAPE_CAUSES[family])
 
 
 def _bias_sum(name, got, want, batch):

@@ -9,8 +9,8 @@ those out as plain text; the report escapes the same lines for HTML.
 
 import re
 
-from blanks import BLANKS, MISSING, TEST
-from handout import BLANK_LINE
+from .blanks import BLANKS, MISSING, TEST
+from .contract import BLANK_LINE
 
 # Where a column's line lives, as the Japanese headline says it (the English paragraph is the verdict's own).
 CELLS = {"training": "学習のセル", "inference": "inference ", "functions": "関数のセル", "test": "テストデータのセル"}
@@ -54,7 +54,7 @@ def text(ja, detail="", en=()):
 
 
 # --------------------------------------------------------------------------------------
-# A slip the search found (repair.py): where it is in the learner's line, and what kind of slip it is
+# A slip the search found (slips.py): where it is in the learner's line, and what kind of slip it is
 # --------------------------------------------------------------------------------------
 
 _OPERATION = {"*": ("要素ごとの積 `*`", "an element-wise product `*`"), "@": ("行列の積 `@`", "a matrix product `@`"),
@@ -104,7 +104,7 @@ def _words(table):
         yield kind, (ja, en)
 
 
-# What each kind of slip (repair.RANK) says: Japanese, then English, filled in with the learner's part, the name or
+# What each kind of slip (rules.RANK) says: Japanese, then English, filled in with the learner's part, the name or
 # function it stands for (what), the corrected part (fixed) and, for keepdims, the shape the part makes (shape).
 SLIP_WORDS = dict(_words("""
 transpose extra | `{part}` の .T は不要なようです。 | The .T of `{part}` looks unneeded.

@@ -9,24 +9,21 @@ One check after each block of blanks of the course's exercise, called as the not
 
 Each line is run on a tiny problem (``runlines.py``) and judged on its own (``judge.py``, against ``reference.py``
 and the mistakes of ``blanks.py``); this module shows the verdicts: the first line that is not right, its message
-and one row per line. Imported inside IPython, it installs a cell guard (an input transformer): a cell that still
-holds ``### CODE HERE ###`` stops with a short message naming the blank, and the training cell checks its own step
-before the first epoch. A handout without hints sets ``ANSWER_HINTS = False`` in its own variables.
+and one row per line. ``install()``, which the handout's imports cell calls, adds a cell guard to IPython (an input
+transformer): a cell that still holds ``### CODE HERE ###`` stops with a short message naming the blank, and the
+training cell checks its own step before the first epoch. Importing this module changes nothing. A handout without
+hints sets ``ANSWER_HINTS = False`` in its own variables.
 """
 
 import hashlib
 import sys
 import unicodedata
 
-import course
-import handout as handout_contract
-import judge
-import messages
-import runlines
-from blanks import FUNCTION_ROWS, INFERENCE_ROWS, TEST_ROWS, TRAINING_ROWS
-from handout import STEP_END, STEP_START
-from messages import blank_message
-from reference import rel_error
+from . import contract, course, judge, runlines, words
+from .blanks import FUNCTION_ROWS, INFERENCE_ROWS, TEST_ROWS, TRAINING_ROWS
+from .contract import STEP_END, STEP_START
+from .reference import rel_error
+from .words import blank_message
 
 MARKS = {"ok": "○", "wrong": "✗", "empty": "空欄", "error": "エラー"}
 
@@ -39,7 +36,7 @@ class CheckFailed(AssertionError):
 
 
 def _fail(ja, en):
-    raise CheckFailed(messages.text(ja, "", en))
+    raise CheckFailed(words.text(ja, "", en))
 
 
 def _hints(ns):
@@ -77,13 +74,13 @@ def _report(prefix, rows, verdicts):
     first = next((name for name in rows if not verdicts[name].ok), None)
     if first is None:
         return
-    ja, detail, en = messages.render(prefix + first, verdicts[first].as_dict())
+    ja, detail, en = words.render(prefix + first, verdicts[first].as_dict())
     if rows == FUNCTION_ROWS:
         ja += ["", "4つの関数を1つずつ、小さな入力で確かめた結果です (ほかの関数は正しいものにしてあります):",
                "  " + "  ".join(f"{name} {MARKS[verdicts[name].status]}" for name in rows)]
     elif len(rows) > 1:
         ja += ["", *table(rows, verdicts)]
-    raise CheckFailed(messages.text(ja, detail, en))
+    raise CheckFailed(words.text(ja, detail, en))
 
 
 def _last_cell(ns, *markers):
@@ -164,6 +161,7 @@ def check_test(ns, quiet=False):
 # Before a cell runs: a blank left, and the training cell's own step
 # --------------------------------------------------------------------------------------
 
+_THIS = "__import__('answer_check.cells', fromlist=['cells'])"  # this module, from a cell the guard rewrote
 _PENDING = {}  # the training cells waiting for their check, by the hash of their source
 
 
@@ -178,12 +176,12 @@ def _cell_guard(lines):
     """IPython input transformer: a cell with a blank stops naming it; the training cell checks its step first."""
     message = blank_message(lines, _hints(_user_ns()))
     if message:
-        return [f"raise __import__('checks').CheckFailed({message!r})\n"]
+        return [f"raise {_THIS}.CheckFailed({message!r})\n"]
     source = "".join(lines)
     if STEP_START in source and STEP_END in source and "nb_epoch" in source:
         key = hashlib.sha1(source.encode()).hexdigest()[:12]
         _PENDING[key] = source
-        return [f"__import__('checks')._check_before_training({key!r}, globals())\n", *lines]
+        return [f"{_THIS}._check_before_training({key!r}, globals())\n", *lines]
     return lines
 
 
@@ -194,12 +192,12 @@ def _check_before_training(key, ns):
         check_training(ns, source=source, quiet=True)
 
 
-# The checks of the cells with blanks, by what the cell holds (handout.BLANK_CELLS): run when such a cell raises.
+# The checks of the cells with blanks, by what the cell holds (contract.BLANK_CELLS): run when such a cell raises.
 _CHECK_OF_CELL = {"functions": lambda ns, source: check_functions(ns, quiet=True),
                   "inference": lambda ns, source: check_inference(ns, quiet=True),
                   "training": lambda ns, source: check_training(ns, source=source, quiet=True),
                   "test": lambda ns, source: check_test(ns, quiet=True)}
-_PREVIOUS_HANDLER = []  # IPython's custom exception handler before ours, put back by uninstall_cell_guard
+_PREVIOUS_HANDLER = []  # IPython's custom exception handler before ours, put back by uninstall
 
 
 def _explain_error(shell, etype, value, tb, tb_offset=None):
@@ -226,15 +224,15 @@ def _explain_error(shell, etype, value, tb, tb_offset=None):
 
 
 def find_cells_in(source):
-    """handout.find_cells for one cell's source: {key: source or None}, {key: 0}."""
+    """contract.find_cells for one cell's source: {key: source or None}, {key: 0}."""
     from types import SimpleNamespace
 
-    return handout_contract.find_cells(SimpleNamespace(cells=[SimpleNamespace(cell_type="code", source=source)]))
+    return contract.find_cells(SimpleNamespace(cells=[SimpleNamespace(cell_type="code", source=source)]))
 
 
-def install_cell_guard():
-    """Add the cell guard to this IPython session (done on import inside IPython), and the handler that explains an
-    error in a cell of the learner's lines."""
+def install():
+    """Add the cell guard to this IPython session, and the handler that explains an error in a cell of the learner's
+    lines (the handout's imports cell calls it; outside IPython it does nothing)."""
     from IPython import get_ipython
 
     shell = get_ipython()
@@ -244,7 +242,7 @@ def install_cell_guard():
         shell.set_custom_exc((Exception,), _explain_error)
 
 
-def uninstall_cell_guard():
+def uninstall():
     """Remove the guard and the handler (the grader does, to train a student's network even with a wrong line)."""
     from IPython import get_ipython
 
@@ -257,10 +255,6 @@ def uninstall_cell_guard():
         else:
             shell.set_custom_exc((), None)
 
-
-if "IPython" in sys.modules:
-    install_cell_guard()
-
 __all__ = [
     "CheckFailed",
     "blank_message",
@@ -268,8 +262,8 @@ __all__ = [
     "check_inference",
     "check_test",
     "check_training",
-    "install_cell_guard",
+    "install",
     "rel_error",
     "table",
-    "uninstall_cell_guard",
+    "uninstall",
 ]

@@ -20,10 +20,10 @@ import warnings
 
 import numpy as np
 
-import course as course_settings
-import reference
-from blanks import FUNCTION_ROWS, INFERENCE_ROWS, STEP, TEST_ROWS, TRAINING_ROWS
-from handout import BLANK, BLANK_LINE, STEP_END, STEP_START
+from . import course as course_settings
+from . import reference
+from .blanks import FUNCTION_ROWS, INFERENCE_ROWS, STEP, TEST_ROWS, TRAINING_ROWS
+from .contract import BLANK, BLANK_LINE, STEP_END, STEP_START
 
 EMPTY = "__checks_blank__"  # what a blank line assigns while it is judged: reported as empty
 MAX_VALUES = 100_000  # a value with more entries is recorded by its shape alone

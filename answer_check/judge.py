@@ -15,17 +15,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-import course as course_settings
-import diagnosis
-import messages
-import reference
-import repair
-import runlines
-from blanks import BLANK_COLUMNS, FUNCTION_ROWS, FUNCTIONS, INFERENCE_ROWS, STEP, TEST, TEST_ROWS, TRAINING_ROWS
-from handout import WEIGHTS
-from messages import NAN_CAUSES, OVERFLOW, UNEXPLAINED, hint_pointer, probe_call
-from reference import rel_error
-from runlines import decode
+from . import course as course_settings
+from . import interpret, reference, runlines, shapes, slips, words
+from .blanks import BLANK_COLUMNS, FUNCTION_ROWS, FUNCTIONS, INFERENCE_ROWS, STEP, TEST, TEST_ROWS, TRAINING_ROWS
+from .contract import WEIGHTS
+from .reference import rel_error
+from .runlines import decode
+from .words import NAN_CAUSES, OVERFLOW, UNEXPLAINED, hint_pointer, probe_call
 
 # The largest relative error of a right line (docs/checks.md, "The tolerance"): the 94 right lines of tests/mistakes.py
 # reach 1.7e-5 at most (log(Y + 1e-5)), float32 2.3e-8; the nearest wrong value is 0.2 away.
@@ -47,7 +43,7 @@ class Verdict:
     lineno: int = 0  # its line in the cell
     mistake: str = ""  # the named mistake (English), for a class's summary
     detail: str = ""  # Python's own words for an error, shown after the Japanese paragraph
-    slips: list = field(default_factory=list)  # the kinds of the slips the search found (repair.py), if any
+    slips: list = field(default_factory=list)  # the kinds of the slips the search found (slips.py), if any
 
     @property
     def ok(self):
@@ -76,7 +72,7 @@ def _error_pointer(kind, message, name, line, blank, hints, cell, course):
     if kind == "LineTimeout":
         return (["この行が時間内に終わりませんでした。"], ["This line did not finish in its time limit."])
     if kind == "ValueError" and ("matmul" in message or "broadcast" in message):
-        ja, en, _ = diagnosis.diagnose(name, line, cell=cell, course=course)
+        ja, en, _ = shapes.diagnose(name, line, cell=cell, course=course)
         if any(text.startswith(("よくある間違い", "次のどれか")) for text in ja):  # a cause was named
             return ja, en
         if "matmul" in message:
@@ -114,7 +110,7 @@ def judge_row(name, made, right, how=None, cell="training"):
 class How:
     """How a cell is judged: hints in the handout, the course's settings, the known mistakes on or off (the tests
     switch them off to measure the search alone), and whether only the first wrong line is searched (the notebook's
-    check shows that line's message alone); each line searched gets a budget of its own (repair.LINE_BUDGET)."""
+    check shows that line's message alone); each line searched gets a budget of its own (slips.LINE_BUDGET)."""
 
     hints: bool = True
     course: object = None
@@ -163,7 +159,7 @@ def _search(source, env, name, how, cell, is_right, also=()):
     if how.first_only and how.searched:
         return None  # the lines after the first wrong one show their mark alone
     how.searched = True
-    return repair.search(source, env, name, is_right, VOCABULARY[cell], literals, repair.Budget(), also)
+    return slips.search(source, env, name, is_right, VOCABULARY[cell], literals, slips.Budget(), also)
 
 
 def _slip_words(slips, how, blank=None):
@@ -171,7 +167,7 @@ def _slip_words(slips, how, blank=None):
     derived blank's corrected part would be its equation)."""
     widths = {tiny: notebook for tiny, notebook in ((reference.TINY["d"], how.course.x_dim),
                                                     (reference.TINY["h"], how.course.h_dim)) if notebook}
-    return messages.slip_message(slips, how.hints, blank is None or blank.shown, widths)
+    return words.slip_message(slips, how.hints, blank is None or blank.shown, widths)
 
 
 def _judge_made(name, blank, made, right, cell, how):
@@ -232,7 +228,7 @@ class _LineJudge:
         found = self.slips() if kind != "LineTimeout" else None
         if found:
             slip_ja, slip_en = _slip_words(found, self.how, self.blank)
-            cause_ja, cause_en, mistake = diagnosis.diagnose(name, line, cell=self.cell, course=self.how.course)
+            cause_ja, cause_en, mistake = shapes.diagnose(name, line, cell=self.cell, course=self.how.course)
             return Verdict("error", [slip_ja, *cause_ja],
                            [f"The line of {name} raised {kind}: {message}.", slip_en, *cause_en],
                            mistake=mistake or _slip_mistake(found), detail=f"{kind}: {message}",
@@ -248,7 +244,7 @@ class _LineJudge:
         headline_ja = f"{name} の形が {seen} になっています。正しい形は {right_shape} です。"
         headline_en = f"{name} has shape {seen}; it should be {right_shape}."
         found = self.slips()
-        cause_ja, cause_en, mistake = diagnosis.diagnose(name, self.made["line"], made_shape, self.cell,
+        cause_ja, cause_en, mistake = shapes.diagnose(name, self.made["line"], made_shape, self.cell,
                                                          self.how.course)
         if found:
             slip_ja, slip_en = _slip_words(found, self.how, blank)
@@ -389,7 +385,7 @@ def _function_slips(name, one, probe, probes, how):
         names = [a.arg for a in node.args.args]
         defaults = dict(zip(names[len(names) - len(node.args.defaults):], node.args.defaults, strict=True))
         base = {other: f for other, f in runlines.right_functions().items() if other != name}
-        base.update({n: repair.evaluate(d, {}) for n, d in defaults.items()})
+        base.update({n: interpret.evaluate(d, {}) for n, d in defaults.items()})
     except Exception:  # a def the interpreter cannot read (a default it does not evaluate): no search
         return None
 

@@ -2,7 +2,7 @@
 
 ``BLANKS`` is the one registry: one entry per column of a class's ``grades.csv`` (``BLANK_COLUMNS``), in the handout's
 order. A mistake is ``(wrong value from the reference values r, Japanese, English)``: the judge (``judge.py``)
-computes each wrong value and names the mistake whose value the learner's line made. ``diagnosis.py`` reads a
+computes each wrong value and names the mistake whose value the learner's line made. ``shapes.py`` reads a
 wrong shape the other way round: from the shape a line made, the operand that is likely to blame.
 
 Messages name the cause and where to look; they never hand over the line. The deltas and gradients (``shown``
@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from handout import WEIGHTS
-from reference import dsigmoid, sigmoid, softmax
+from .contract import WEIGHTS
+from .reference import dsigmoid, sigmoid, softmax
 
 
 @dataclass(frozen=True)
@@ -258,13 +258,13 @@ FUNCTIONS = {
 }
 
 TEST = {
-    "Y_hat": Blank("Y_hat = inference(X_test)", "", True, (
+    "Y_hat": Blank("Y_hat: what inference predicts for the test images", "", True, (
         (lambda r: r["valid_Y_hat"], "検証データ X_valid を予測しています。テストデータ X_test を予測してください。",
          "it predicts X_valid: predict the test images X_test"),
         (lambda r: r["train_Y_hat"], "訓練データ X_train を予測しています。テストデータ X_test を予測してください。",
          "it predicts X_train: predict the test images X_test"),
     )),
-    "testacc": Blank("testacc = calculate_accuracy(y_test, y_hat)", "", True, (
+    "testacc": Blank("testacc: the accuracy on the test set (calculate_accuracy)", "", True, (
         (lambda r: r["valid_acc"], "正解ラベルが検証データのもの (y_valid) です。y_test を使ってください。",
          "the labels of the wrong set (y_valid): use y_test"),
         (lambda r: r["valacc"],

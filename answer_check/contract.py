@@ -1,20 +1,36 @@
 """The handout's contract, written once: the files it needs, its blank, its cells and the markers of the SGD step.
 
 The notebooks, the answer checks, the exercise writer (``scripts/make_exercise.py``), the grader and the tests read
-these names from here; ``tests/test_handout.py`` checks that the notebooks agree with them.
+these names from here; ``tests/test_contract.py`` checks that the notebooks agree with them.
 """
 
+import hashlib
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent  # the project's folder: every module and script finds its files from here
+PACKAGE = Path(__file__).resolve().parent  # answer_check/
+ROOT = PACKAGE.parent  # the project's folder (or a class's): every module and script finds its files from here
 SOLUTION = "mnist_mlp.ipynb"
 HANDOUT = "mnist_mlp_exercise.ipynb"
 HANDOUT_NO_HINTS = "mnist_mlp_exercise_no_hints.ipynb"
 
-# The modules the notebook imports, which its first code cell downloads beside it on Colab (in this order).
-HELPERS = ("utils.py", "progress.py", "mnist_data.py", "checks.py", "messages.py", "blanks.py", "judge.py",
-           "diagnosis.py", "repair.py", "runlines.py", "reference.py", "course.py", "handout.py", "mistake_values.json")
+# The files the notebook imports, which its first code cell fetches whole on Colab (in this order): the course's
+# helpers, then this package. ``helpers_version`` is what that cell compares, so a stale copy is replaced.
+COURSE_HELPERS = ("utils.py", "progress.py", "mnist_data.py")
+PACKAGE_FILES = ("__init__.py", "cells.py", "runlines.py", "judge.py", "shapes.py", "slips.py", "rules.py",
+                 "interpret.py", "words.py", "blanks.py", "reference.py", "course.py", "contract.py",
+                 "mistake_values.json")
+HELPERS = (*COURSE_HELPERS, *(f"{PACKAGE.name}/{name}" for name in PACKAGE_FILES))
+
+
+def helpers_version(folder=ROOT):
+    """The first 12 hex digits of the sha256 of HELPERS' bytes in folder (line ends read as \\n), as the notebook's
+    first cell computes it."""
+    digest = hashlib.sha256()
+    for name in HELPERS:
+        digest.update((Path(folder) / name).read_bytes().replace(b"\r\n", b"\n"))
+    return digest.hexdigest()[:12]
+
 
 WEIGHTS = ("W_2", "b_2", "W_3", "b_3")  # the network's parameters, as the notebook names them
 BLANK = "### CODE HERE ###"  # what a blank holds, as in the course's handout
@@ -36,7 +52,7 @@ BLANK_CELLS = {"functions": ("functions", ("def softmax(", "def dsigmoid_du(")),
 ANSWER_CHECK_CELLS = ("functions-answer-check", "inference-answer-check", "train-answer-check", "test-answer-check")
 COURSE_CHECK_CELLS = ("functions-check", "inference-check")
 CHECK_CELLS = ANSWER_CHECK_CELLS + COURSE_CHECK_CELLS
-COLAB_CELL = "colab-utils"  # downloads HELPERS on Colab
+COLAB_CELL = "colab-utils"  # fetches HELPERS where they are missing or stale (on Colab)
 # Cells that only draw or print, left out when the grader trains a student's network.
 DISPLAY_CELLS = ("image-tile", "accuracy-curves", "training-numbers", "valid-confusion", "test-confusion")
 TEST_ACCURACY = "Test accuracy: "  # what the test-set cell prints before the accuracy

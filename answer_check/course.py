@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-import handout
+from . import contract
 
 MNIST_IMAGES = 70000  # the whole MNIST: what is not training or validation is the test set
 # The course's settings, as the notebook names them (its cells assign each once, at the start of a line).
@@ -115,7 +115,7 @@ class Course:
 @functools.cache
 def of_notebook(path=None):
     """The settings of a notebook file (default: the handout beside these modules, as the grader ships it)."""
-    path = Path(path) if path else handout.ROOT / handout.HANDOUT
+    path = Path(path) if path else contract.ROOT / contract.HANDOUT
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     return Course.of_sources("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
                              for c in cells if c["cell_type"] == "code")
@@ -139,4 +139,4 @@ def of_learner(ns, source=""):
 
 def solution():
     """The settings of the solution notebook (the tests' and the writers' course)."""
-    return of_notebook(handout.ROOT / handout.SOLUTION)
+    return of_notebook(contract.ROOT / contract.SOLUTION)

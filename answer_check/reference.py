@@ -14,9 +14,10 @@ import dataclasses
 import functools
 
 import numpy as np
+from scipy import special
 
-import course as course_settings
-from handout import WEIGHTS
+from . import course as course_settings
+from .contract import WEIGHTS
 
 # The tiny problem's layer widths: input pixels d and hidden units h. Everything else is the notebook's own
 # (``course.Course``): its classes k, its mini-batch n, its η, so a literal copied from the notebook means there what
@@ -40,20 +41,29 @@ def rel_error(a, b):
         return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
 
 
+# The activations the reference needs, from SciPy (which scikit-learn installs), never as a blank's line: the
+# learner's four functions are checked against these, and these are what a right line's values are computed with.
 def sigmoid(u):
-    """σ(u) = 1 / (1 + exp(−u)), written with tanh so that it never overflows."""
-    return 0.5 * (1 + np.tanh(0.5 * u))
+    """σ(u), SciPy's logistic function."""
+    return special.expit(u)
 
 
-def dsigmoid(u):
-    """σ'(u) = σ(u) (1 − σ(u))."""
-    return sigmoid(u) * (1 - sigmoid(u))
+def dsigmoid(u, h=1e-5):
+    """σ'(u) by central differences of SciPy's logistic function, taken at −|u| (σ' is even), where σ is small and
+    no digits cancel: relative error about 1e-10 at every u."""
+    at = -np.abs(np.asarray(u, dtype=np.float64))
+    return (special.expit(at + h) - special.expit(at - h)) / (2 * h)
 
 
 def softmax(u, axis=0):
-    """softmax along ``axis``, the maximum subtracted first."""
-    e = np.exp(u - u.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
+    """softmax along ``axis``, SciPy's."""
+    return special.softmax(u, axis=axis)
+
+
+def cross_entropy_of_logits(U, D):
+    """The loss the course defines, computed from the logits U (k, n) by SciPy's log-softmax, the one-hot D (k, n)
+    picking one log-probability per example."""
+    return -float(np.sum(special.log_softmax(U, axis=0)[D.astype(bool)]))
 
 
 def tiny_problem(course=None, seed=111):
@@ -81,11 +91,6 @@ def notebook_zeros(spec, course):
     return np.zeros(course.shape(spec), dtype=np.float32)
 
 
-def _loss_from_U3(U_3, D):
-    shifted = U_3 - U_3.max(axis=0)
-    return -np.sum(D * (shifted - np.log(np.exp(shifted).sum(axis=0))))
-
-
 def numerical_gradient(f, x, eps=1e-5):
     """Central differences of the scalar f() in every entry of x (changed in place, then restored)."""
     grad = np.zeros_like(x)
@@ -100,12 +105,17 @@ def numerical_gradient(f, x, eps=1e-5):
     return grad
 
 
+def layer(W, inputs, b):
+    """One layer's affine map, as the handout's text writes it for both layers."""
+    return np.matmul(W, inputs) + b
+
+
 def reference_forward(params, X):
     """The forward pass, written out: X (d, n) and its size n, U_2, Z_2, U_3, Z_3, and the old parameters."""
     r = {"X": X, "n": X.shape[1], **{"old_" + k: v for k, v in params.items()}}
-    r["U_2"] = params["W_2"] @ X + params["b_2"]
-    r["Z_2"] = 1 / (1 + np.exp(-r["U_2"]))
-    r["U_3"] = params["W_3"] @ r["Z_2"] + params["b_3"]
+    r["U_2"] = layer(params["W_2"], X, params["b_2"])
+    r["Z_2"] = sigmoid(r["U_2"])
+    r["U_3"] = layer(params["W_3"], r["Z_2"], params["b_3"])
     r["Z_3"] = softmax(r["U_3"])
     return r
 
@@ -115,10 +125,10 @@ def reference_step(params, X, D, eta):
     p = {name: value.copy() for name, value in params.items()}
     r = {**reference_forward(p, X), "D": D, "eta": eta}
     U_2, U_3 = r["U_2"].copy(), r["U_3"].copy()
-    r["Delta_3"] = numerical_gradient(lambda: _loss_from_U3(U_3, D), U_3)
-    r["Delta_2"] = numerical_gradient(lambda: _loss_from_U3(p["W_3"] @ (1 / (1 + np.exp(-U_2))) + p["b_3"], D), U_2)
+    r["Delta_3"] = numerical_gradient(lambda: cross_entropy_of_logits(U_3, D), U_3)
+    r["Delta_2"] = numerical_gradient(lambda: cross_entropy_of_logits(layer(p["W_3"], sigmoid(U_2), p["b_3"]), D), U_2)
     for name in WEIGHTS:
-        r["dLd" + name] = numerical_gradient(lambda: _loss_from_U3(reference_forward(p, X)["U_3"], D), p[name])
+        r["dLd" + name] = numerical_gradient(lambda: cross_entropy_of_logits(reference_forward(p, X)["U_3"], D), p[name])
         r[name] = params[name] - eta * r["dLd" + name]
     return r
 
@@ -153,11 +163,11 @@ def function_probes():
     U = rng.normal(size=(k, n)) * 3
     D = np.eye(k)[:, U.argmax(axis=0)]  # the right class the likeliest (0.3 to 0.99): a learner's log(Y + 1e-5) passes
     Y = softmax(U)
-    L = -np.sum(D * np.log(np.clip(Y, 1e-8, 1 - 1e-8)))
+    L = cross_entropy_of_logits(U, D)  # the right class the likeliest: Y is far from 0 there, no clip changes it
     U2 = rng.normal(size=(k, n)) * 3  # a second loss: one number alone can match a wrong formula by chance
     D2 = np.eye(k)[:, U2.argmax(axis=0)]
     Y2 = softmax(U2)
-    L2 = -np.sum(D2 * np.log(np.clip(Y2, 1e-8, 1 - 1e-8)))
+    L2 = cross_entropy_of_logits(U2, D2)
     u = np.linspace(-30, 30, k * n).reshape(k, n)  # a (10, 6) batch: a .T too many changes the shape
     big = np.array([[1000.0, -1000.0, 0.0], [0.0, 1000.0, 0.0], [-1000.0, 0.0, 1.0]])
     return {
@@ -202,16 +212,3 @@ def test_cell_values(course=None):
     names = {"np": np, "inference": inference, "calculate_accuracy": accuracy, "valacc": valacc,
              **{name: value for name, value in course.as_dict().items() if value is not None}}
     return {**names, **sets, **labels, **one_hot}, r
-
-
-def accuracy_of_weights(weights, X_test, y_test):
-    """The test accuracy of trained weights (W_2, b_2, W_3, b_3): the course's forward pass, in the notebook's float32
-    and with the solution's own expressions, so a right notebook's printed ``Test accuracy`` is met exactly."""
-    W_2, b_2, W_3, b_3 = (np.asarray(weights[name], dtype=np.float32) for name in WEIGHTS)
-    X = np.asarray(X_test, dtype=np.float32).T
-    with np.errstate(all="ignore"):
-        U_2 = W_2 @ X + b_2
-        Z_2 = sigmoid(U_2)
-        U_3 = W_3 @ Z_2 + b_3
-        Z_3 = softmax(U_3)
-    return float(np.mean(Z_3.T.argmax(axis=1) == np.asarray(y_test)))

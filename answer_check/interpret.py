@@ -1,0 +1,210 @@
+"""The slip search's interpreter: a small evaluator of NumPy expressions on the tiny problem, so that no code of the
+learner's runs outside the grader's box (``slips.py`` evaluates its candidate edits with it).
+
+It knows the names of the scope it is given, numbers, arithmetic, indexing and a list of NumPy functions and methods
+(``NP_FUNCTIONS``, ``METHODS``, ``BUILTINS``); anything else is ``Unsupported``. What it evaluates is bounded before it
+is made (``MAX_ENTRIES`` entries a value, ``MAX_WORK`` multiply-adds a product), it never writes into the scope
+(``out=`` and ``where=`` are refused), and ``run_block`` runs a block of simple statements in a copy of the scope.
+"""
+
+import ast
+import math
+
+import numpy as np
+
+MAX_ENTRIES = 1_000_000  # an intermediate value with more entries is refused before it is made
+MAX_WORK = 10_000_000  # the multiply-adds one matrix product may take (the tiny problem's take 5,000 at most)
+
+
+class Unsupported(Exception):
+    """An expression the interpreter does not evaluate (a name it does not know, a call outside its list)."""
+
+
+class UnknownName(Unsupported):
+    """A name the scope does not have (a misspelt one, perhaps)."""
+
+
+NP_FUNCTIONS = {"exp", "log", "log10", "log2", "log1p", "expm1", "tanh", "sqrt", "abs", "sum", "mean", "max", "min",
+                "dot", "matmul", "transpose", "maximum", "minimum", "clip", "multiply", "divide", "add", "subtract",
+                "square", "reshape", "asarray", "array", "negative", "cosh", "sinh", "where", "logaddexp",
+                "tile", "repeat", "argmax", "outer", "ones_like", "zeros_like", "float32", "float64", "power",
+                "ones", "zeros", "full", "eye", "squeeze", "expand_dims", "broadcast_to", "copy"}
+METHODS = {"sum", "mean", "max", "min", "dot", "reshape", "argmax", "astype", "copy", "transpose", "clip", "squeeze",
+           "ravel", "flatten"}
+BUILTINS = {"float": float, "int": int, "len": len, "list": list, "abs": abs, "tuple": tuple, "max": max, "min": min}
+_BINARY = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.true_divide,
+           ast.MatMult: np.matmul, ast.Pow: np.power}
+
+
+def _checked(value):
+    if isinstance(value, np.ndarray) and value.size > MAX_ENTRIES:
+        raise Unsupported("too big")
+    return value
+
+
+def _size_of(shape):
+    shape = shape if isinstance(shape, tuple | list) else (shape,)
+    return math.prod(int(s) for s in shape)
+
+
+def _limit(entries):
+    if entries > MAX_ENTRIES:
+        raise Unsupported("too big")
+
+
+def _shapes_fit(*values):
+    """Refuse, before it is made, an element-wise result of these values with more than MAX_ENTRIES entries."""
+    shapes = [np.shape(v) for v in values if isinstance(v, np.ndarray | np.generic | int | float)]
+    try:
+        _limit(_size_of(np.broadcast_shapes(*shapes)) if shapes else 0)
+    except ValueError:
+        pass  # shapes that do not broadcast: NumPy itself says so
+
+
+def _product_fits(a, b):
+    """Refuse a matrix product whose work or result is over the caps, before it is computed."""
+    sa, sb = np.shape(a), np.shape(b)
+    if len(sa) >= 1 and len(sb) >= 1:
+        rows, inner, cols = (sa[-2] if len(sa) > 1 else 1), sa[-1], (sb[-1] if len(sb) > 1 else 1)
+        batch = _size_of(np.broadcast_shapes(sa[:-2], sb[:-2])) if len(sa) > 2 or len(sb) > 2 else 1
+        if batch * rows * inner * cols > MAX_WORK:
+            raise Unsupported("too much work")
+        _limit(batch * rows * cols)
+
+
+# What some functions make, before they make it (an upper bound on its entries); every other one makes no more than
+# its array arguments broadcast together.
+_MADE = {"tile": lambda a, k: np.size(a[0]) * _size_of(a[1] if len(a) > 1 else k.get("reps", 1)),
+         "repeat": lambda a, k: np.size(a[0]) * int(np.max(a[1] if len(a) > 1 else k.get("repeats", 1))),
+         "outer": lambda a, k: np.size(a[0]) * np.size(a[1]),
+         "eye": lambda a, k: int(a[0]) * int(a[1] if len(a) > 1 else a[0]),
+         "ones": lambda a, k: _size_of(a[0] if a else k["shape"]),
+         "zeros": lambda a, k: _size_of(a[0] if a else k["shape"]),
+         "full": lambda a, k: _size_of(a[0] if a else k["shape"]),
+         "broadcast_to": lambda a, k: _size_of(a[1] if len(a) > 1 else k["shape"])}
+_REFUSED_KEYWORDS = {"out", "where", "like", "subok", "casting", "order"}  # out= would write into the scope's arrays
+
+
+def evaluate(node, env):
+    """The value of an expression node, with the names of ``env`` (arrays, numbers and the functions it holds)."""
+    with np.errstate(all="ignore"):
+        return _checked(_eval(node, env))
+
+
+def _eval(node, env):  # one branch per kind of node, read top to bottom
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, bool | int | float) or node.value is None:
+            return node.value
+        raise Unsupported("constant")
+    if isinstance(node, ast.Name):
+        if node.id == "np":
+            return np
+        if node.id not in env:
+            raise UnknownName(node.id)
+        return env[node.id]
+    if isinstance(node, ast.BinOp):
+        left, right = _eval(node.left, env), _eval(node.right, env)
+        if isinstance(left, list | tuple) or isinstance(right, list | tuple):
+            raise Unsupported("a list in arithmetic")
+        if isinstance(node.op, ast.Pow) and isinstance(left, int) and isinstance(right, int):
+            left = float(left)  # never a huge Python integer
+        operation = _BINARY.get(type(node.op))
+        if operation is None:
+            raise Unsupported("operator")
+        if isinstance(node.op, ast.MatMult):
+            _product_fits(left, right)
+        else:
+            _shapes_fit(left, right)
+        return _checked(operation(left, right))
+    if isinstance(node, ast.UnaryOp):
+        value = _eval(node.operand, env)
+        if isinstance(node.op, ast.USub):
+            return np.negative(value)
+        if isinstance(node.op, ast.UAdd):
+            return value
+        raise Unsupported("unary")
+    if isinstance(node, ast.Attribute):
+        value = _eval(node.value, env)
+        if value is np:
+            if node.attr in NP_FUNCTIONS or node.attr == "newaxis":
+                return getattr(np, node.attr)
+            raise Unsupported(node.attr)
+        if node.attr in ("T", "shape", "ndim", "size") and isinstance(value, np.ndarray | np.generic):
+            return getattr(value, node.attr)
+        if node.attr in METHODS and isinstance(value, np.ndarray | np.generic):
+            return getattr(value, node.attr)
+        raise UnknownName(node.attr)  # an attribute misspelt (.t for .T), perhaps
+    if isinstance(node, ast.Subscript):
+        value = _eval(node.value, env)
+        return _checked(value[_index(node.slice, env)])
+    if isinstance(node, ast.Tuple | ast.List):
+        items = [_eval(element, env) for element in node.elts]
+        return tuple(items) if isinstance(node, ast.Tuple) else items
+    if isinstance(node, ast.Call):
+        return _call(node, env)
+    raise Unsupported(type(node).__name__)
+
+
+def _index(node, env):
+    if isinstance(node, ast.Slice):
+        parts = [None if part is None else _eval(part, env) for part in (node.lower, node.upper, node.step)]
+        return slice(*parts)
+    if isinstance(node, ast.Tuple):
+        return tuple(_index(element, env) for element in node.elts)
+    return _eval(node, env)
+
+
+def _call(node, env):
+    func = _eval(node.func, env) if not (isinstance(node.func, ast.Name) and node.func.id in BUILTINS) \
+        else BUILTINS[node.func.id]
+    args = [_eval(arg, env) for arg in node.args]
+    kwargs = {keyword.arg: _eval(keyword.value, env) for keyword in node.keywords if keyword.arg}
+    if len(kwargs) != len(node.keywords) or _REFUSED_KEYWORDS & set(kwargs):
+        raise Unsupported("keyword")
+    if "dtype" in kwargs and kwargs["dtype"] not in (np.float32, np.float64, float, int):
+        raise Unsupported("dtype")
+    name = getattr(func, "__name__", "")
+    try:
+        if name in _MADE:
+            _limit(_MADE[name](args, kwargs))
+        elif name in ("dot", "matmul") and len(args) == 2:
+            _product_fits(*args)
+        else:
+            _shapes_fit(*args, *kwargs.values())
+    except (TypeError, ValueError, KeyError, IndexError, OverflowError) as e:
+        raise Unsupported(name) from e
+    allowed = any(func is value for value in (*env.values(), *BUILTINS.values(), np.float32, np.float64)) or \
+        isinstance(func, np.ufunc) or getattr(func, "__module__", None) == "numpy" or \
+        isinstance(getattr(func, "__self__", None), np.ndarray | np.generic)
+    if not callable(func) or not allowed:
+        raise Unsupported(name)
+    return _checked(func(*args, **kwargs))
+
+
+def run_block(statements, env, name):
+    """Run a block of simple statements (``x = ...``, ``x += ...``, ``shp[i] = ...``, ``return ...``) in a copy of
+    env; the value it leaves in ``name`` (or returns)."""
+    env = dict(env)
+    for statement in statements:
+        if isinstance(statement, ast.Return):
+            return evaluate(statement.value, env) if statement.value is not None else None
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            value = evaluate(statement.value, env)
+            target = statement.targets[0]
+            if isinstance(target, ast.Name):
+                env[target.id] = value
+            elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) \
+                    and isinstance(env.get(target.value.id), list):
+                env[target.value.id][_eval(target.slice, env)] = value
+            else:
+                raise Unsupported("assignment")
+        elif isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
+            env[statement.target.id] = evaluate(ast.BinOp(ast.Name(statement.target.id, ast.Load()), statement.op,
+                                                          statement.value), env)
+        elif isinstance(statement, ast.Expr):
+            continue
+        else:
+            raise Unsupported(type(statement).__name__)
+    if name not in env:
+        raise Unsupported("never assigned")
+    return env[name]
