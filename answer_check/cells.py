@@ -19,24 +19,25 @@ import hashlib
 import sys
 import unicodedata
 
-from . import contract, course, judge, runlines, words
+from . import contract, course, judge, runlines
 from .blanks import FUNCTION_ROWS, INFERENCE_ROWS, TEST_ROWS, TRAINING_ROWS
 from .contract import STEP_END, STEP_START
+from .message import blank_message, render, text
 from .reference import rel_error
-from .words import blank_message
-
-MARKS = {"ok": "○", "wrong": "✗", "empty": "空欄", "error": "エラー"}
+from .verdict import TOLERANCE
+from .words import CELLS_TO_RUN, CHECK_LABEL, COURSE_CHECK, LIST_JA, MARKS, TABLE_HEADS, say
 
 
 class CheckFailed(AssertionError):
     """A check found a wrong or unfinished line. Shown in a notebook as its message alone, without a traceback."""
 
     def _render_traceback_(self):  # IPython shows this instead of the traceback
-        return [f"\x1b[31m答え合わせ / Check\x1b[0m: {self}"]
+        return [f"\x1b[31m{CHECK_LABEL}\x1b[0m: {self}"]
 
 
-def _fail(ja, en):
-    raise CheckFailed(words.text(ja, "", en))
+def _fail(key, **fill):
+    ja, en = say(key, **fill)
+    raise CheckFailed(text([ja], "", [en]))
 
 
 def _hints(ns):
@@ -53,16 +54,13 @@ def _pad(text, width, right=False):
 def table(rows, verdicts):
     """One row per line, judged on its own: its shape in the notebook's sizes, its difference, a mark."""
     first = next((name for name in rows if not verdicts[name].ok), None)
-    lines = ["各行を小さな例題 (層の幅だけを小さくしたネットワーク。ミニバッチの枚数、クラスの数、学習率は"
-             "このノートブックと同じ) で1行ずつ実行し、正しい値と比べた結果です。"
-             "それより前の行は、すべて正しい値にしてあります。形は、このノートブックで実際に計算したときの形です。",
-             f"「正解とのずれ」は、正しい値との相対誤差 (成分ごとの |差| ÷ (|書いた値| + |正しい値|) の最大値) です。"
-             f"{judge.TOLERANCE:g} より小さければ ○ です。",
-             "  " + _pad("行", 10) + _pad("形", 12, right=True) + _pad("正解とのずれ", 14, right=True) + "   判定"]
+    row, shape, error, mark = TABLE_HEADS
+    lines = [say("table intro")[0], say("table error", tolerance=f"{TOLERANCE:g}")[0],
+             "  " + _pad(row, 10) + _pad(shape, 12, right=True) + _pad(error, 14, right=True) + "   " + mark]
     for name in rows:
         v = verdicts[name]
         error = f"{v.error:.1e}" if v.error == v.error and v.error != float("inf") else "-"
-        arrow = "   ← 最初に間違っている行" if name == first else ""
+        arrow = "   " + say("first wrong")[0] if name == first else ""
         lines.append("  " + _pad(name, 10) + _pad(v.shape or "-", 12, right=True) + _pad(error, 14, right=True)
                      + "   " + MARKS[v.status] + arrow)
     return lines
@@ -74,13 +72,13 @@ def _report(prefix, rows, verdicts):
     first = next((name for name in rows if not verdicts[name].ok), None)
     if first is None:
         return
-    ja, detail, en = words.render(prefix + first, verdicts[first].as_dict())
+    ja, detail, en = render(prefix + first, verdicts[first].as_dict())
     if rows == FUNCTION_ROWS:
-        ja += ["", "4つの関数を1つずつ、小さな入力で確かめた結果です (ほかの関数は正しいものにしてあります):",
+        ja += ["", say("functions table")[0],
                "  " + "  ".join(f"{name} {MARKS[verdicts[name].status]}" for name in rows)]
     elif len(rows) > 1:
         ja += ["", *table(rows, verdicts)]
-    raise CheckFailed(words.text(ja, detail, en))
+    raise CheckFailed(text(ja, detail, en))
 
 
 def _last_cell(ns, *markers):
@@ -93,37 +91,36 @@ def _last_cell(ns, *markers):
     return None
 
 
-def _need(ns, names, where_ja, where_en):
+def _need(ns, names, cell):
     missing = [n for n in names if n not in ns]
     if missing:
-        _fail([f"{'、'.join(missing)} がまだ定義されていません。先に{where_ja}を実行してください (Shift+Enter)。"],
-              [f"{', '.join(missing)} is not defined yet: run {where_en} first (Shift+Enter)."])
+        where_ja, where_en = CELLS_TO_RUN[cell]
+        _fail("not defined yet", names=LIST_JA.join(missing), names_en=", ".join(missing), where=where_ja,
+              where_en=where_en)
 
 
 def check_functions(ns, quiet=False):
     """Check softmax, softmax_cross_entropy, sigmoid and dsigmoid_du from the notebook's variables ``ns``."""
-    _need(ns, FUNCTION_ROWS, "関数を定義するセル", "the cell that defines them")
+    _need(ns, FUNCTION_ROWS, "functions")
     source = _last_cell(ns, "def softmax(", "def dsigmoid_du(")
     made = runlines.run_functions({name: ns[name] for name in FUNCTION_ROWS}, source)
     _report("", FUNCTION_ROWS, judge.judge_functions(made, _hints(ns), course.of_learner(ns), first_only=True))
     if quiet:
         return
-    print("✓ 4つの関数 (softmax, softmax_cross_entropy, sigmoid, dsigmoid_du) は式どおりです。"
-          " / All four functions agree with their equations.")
+    print(" / ".join(say("functions ok")))
 
 
 def check_inference(ns, quiet=False):
     """Check the four lines of ``inference``, each on its own, on a tiny network."""
-    _need(ns, ["inference"], "inference を定義するセル", "the cell that defines inference")
+    _need(ns, ["inference"], "inference")
     source = _last_cell(ns, "def inference(")
     if source is None:
-        _fail(["inference を定義したセルが見つかりません。そのセルをもう一度実行してください。"],
-              ["The cell that defines inference was not found: run it again."])
+        _fail("inference cell not found")
     settings = course.of_learner(ns)
     made = runlines.run_inference(source, course=settings)
     _report("inference.", INFERENCE_ROWS, judge.judge_inference(made, _hints(ns), settings, first_only=True))
     if not quiet:
-        print("✓ inference の4行 (U_2, Z_2, U_3, Z_3) は正しいです。 / The four lines of inference are right.")
+        print(" / ".join(say("inference ok")))
 
 
 def check_training(ns, source=None, quiet=False):
@@ -134,27 +131,25 @@ def check_training(ns, source=None, quiet=False):
     """
     source = source if source is not None else _last_cell(ns, STEP_START, STEP_END)
     if source is None:
-        _fail(["学習のセルがまだ実行されていません。先に「学習」のセルを実行してから、このチェックを実行してください。"],
-              ["No training cell has run yet: run the training cell first, then this check."])
+        _fail("no training cell yet")
     settings = course.of_learner(ns, source)
     made = runlines.run_training(source, course=settings)
     _report("training.", TRAINING_ROWS, judge.judge_training(made, _hints(ns), settings, first_only=True))
     if not quiet:
-        print("✓ 学習の14行はすべて正しいです (数値微分で求めた勾配と一致しました)。"
-              " / All 14 lines of the step agree with backprop by central differences.")
+        print(" / ".join(say("training ok")))
 
 
 def check_test(ns, quiet=False):
     """Check Y_hat and testacc of the test-set cell that last ran."""
     source = _last_cell(ns, "Y_hat =", "testacc =")
     if source is None:
-        _need(ns, ["Y_hat", "testacc"], "テストデータのセル", "the test-set cell")
-        _fail(["テストデータのセルが見つかりません。もう一度実行してください。"], ["Run the test-set cell again."])
+        _need(ns, ["Y_hat", "testacc"], "test")
+        _fail("test cell not found")
     settings = course.of_learner(ns)
     made = runlines.run_test(source, course=settings)
     _report("", TEST_ROWS, judge.judge_test(made, _hints(ns), settings))
     if not quiet:
-        print("✓ テストデータの2行 (Y_hat, testacc) は正しいです。 / Y_hat and testacc are right.")
+        print(" / ".join(say("test ok")))
 
 
 # --------------------------------------------------------------------------------------
@@ -212,12 +207,12 @@ def _explain_error(shell, etype, value, tb, tb_offset=None):
         source = raw[-1] if raw else ""  # the cell that raised (IPython records a cell before it runs)
         found, _ = find_cells_in(source)
         key = next((k for k, cell in found.items() if cell), None)
-        if key is None and "## エラーチェック" in source:  # the course's own check of the functions or inference
+        if key is None and COURSE_CHECK in source:  # the course's own check of the functions or inference
             key = "functions" if "softmax_cross_entropy(" in source else "inference"
         if key is not None:
             _CHECK_OF_CELL[key](shell.user_ns, source)  # quiet: says nothing where the learner's lines are right
     except CheckFailed as failed:
-        print(f"答え合わせ / Check: {failed}\n", file=sys.stderr)
+        print(f"{CHECK_LABEL}: {failed}\n", file=sys.stderr)
     except Exception:  # the check itself could not run (a name not defined yet): Python's words alone
         pass
     shell.showtraceback((etype, value, tb), tb_offset=tb_offset)

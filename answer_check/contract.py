@@ -8,6 +8,8 @@ import hashlib
 import re
 from pathlib import Path
 
+from . import words
+
 PACKAGE = Path(__file__).resolve().parent  # answer_check/
 ROOT = PACKAGE.parent  # the project's folder (or a class's): every module and script finds its files from here
 SOLUTION = "mnist_mlp.ipynb"
@@ -17,9 +19,9 @@ HANDOUT_NO_HINTS = "mnist_mlp_exercise_no_hints.ipynb"
 # The files the notebook imports, which its first code cell fetches whole on Colab (in this order): the course's
 # helpers, then this package. ``helpers_version`` is what that cell compares, so a stale copy is replaced.
 COURSE_HELPERS = ("utils.py", "progress.py", "mnist_data.py")
-PACKAGE_FILES = ("__init__.py", "cells.py", "runlines.py", "judge.py", "shapes.py", "slips.py", "rules.py",
-                 "interpret.py", "words.py", "blanks.py", "reference.py", "course.py", "contract.py",
-                 "mistake_values.json")
+PACKAGE_FILES = ("__init__.py", "cells.py", "runlines.py", "judge.py", "probes.py", "verdict.py", "shapes.py",
+                 "slips.py", "rules.py", "interpret.py", "message.py", "words.py", "blanks.py", "reference.py",
+                 "course.py", "contract.py", "mistake_values.json")
 HELPERS = (*COURSE_HELPERS, *(f"{PACKAGE.name}/{name}" for name in PACKAGE_FILES))
 
 
@@ -37,11 +39,10 @@ BLANK = "### CODE HERE ###"  # what a blank holds, as in the course's handout
 # A line with a blank: its indentation, then the name it assigns or `return` (the one pattern the checks read).
 BLANK_LINE = re.compile(rf"^(\s*)(?:(\w+)\s*=|(return))\s*{re.escape(BLANK)}.*$", re.M)
 STATUSES = ("ok", "wrong", "empty", "error")  # what a blank's verdict can be
-NO_HINTS_LINE = "ANSWER_HINTS = False  # この配布版にはヒントがありません"  # the no-hints handout's imports cell
 
-# The course's comments around one SGD step in the training cell.
-STEP_START = "## 順方向の推論"
-STEP_END = "## リアルタイムの誤差の描画"
+# The course's comments around one SGD step in the training cell, and the no-hints handout's line (its Japanese is
+# the course's, kept in words.py with every other Japanese text).
+STEP_START, STEP_END, NO_HINTS_LINE = words.STEP_START, words.STEP_END, words.NO_HINTS_LINE
 
 # The cells with blanks: their ids, and what finds them in a submission (ids do not survive every editor).
 BLANK_CELLS = {"functions": ("functions", ("def softmax(", "def dsigmoid_du(")),

@@ -128,7 +128,8 @@ def reference_step(params, X, D, eta):
     r["Delta_3"] = numerical_gradient(lambda: cross_entropy_of_logits(U_3, D), U_3)
     r["Delta_2"] = numerical_gradient(lambda: cross_entropy_of_logits(layer(p["W_3"], sigmoid(U_2), p["b_3"]), D), U_2)
     for name in WEIGHTS:
-        r["dLd" + name] = numerical_gradient(lambda: cross_entropy_of_logits(reference_forward(p, X)["U_3"], D), p[name])
+        loss = lambda: cross_entropy_of_logits(reference_forward(p, X)["U_3"], D)  # noqa: E731 (used at once)
+        r["dLd" + name] = numerical_gradient(loss, p[name])
         r[name] = params[name] - eta * r["dLd" + name]
     return r
 

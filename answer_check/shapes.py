@@ -16,6 +16,7 @@ from . import course as course_settings
 from . import words
 from .blanks import STEP
 from .contract import WEIGHTS
+from .words import ACROSS, say
 
 
 @functools.cache
@@ -167,11 +168,9 @@ def _variants(expr, name, scope):
 def _cause(family, operand, shape, name, got, cell):
     """One likely cause: (ja, en, the mistake's name for a class's summary)."""
     s = str(shape)
-    fill = {"operand": operand, "s": s, "name": name, "got": got,
-             "where": "最初の行 X = X.T" if cell == "inference" else "X = X_batch.T",
-             "made_ja": f"{operand} {s} を使うと、形が {got} になります。" if got
-             else f"{operand} {s} のところで形が合いません。",
-             "made_en": f"{got} is the shape {operand} {s} gives" if got else f"the shapes break at {operand} {s}"}
+    made_ja, made_en = say("made shape" if got else "no fit at", operand=operand, s=s, got=got)
+    fill = {"operand": operand, "s": s, "name": name, "got": got, "made_ja": made_ja, "made_en": made_en,
+            "where": say("first line X")[0] if cell == "inference" else "X = X_batch.T"}
     return tuple(text.format(**fill) for text in words.SHAPE_CAUSES[family])
 
 
@@ -181,24 +180,15 @@ def _bias_sum(name, got, want, batch):
         return None
     rows = want[0]
     if got == (rows, batch):
-        return ("ミニバッチについて足していません。"
-                f"{name.replace('dLd', '')} はミニバッチのどのデータにも同じように足されます。"
-                "連鎖律で、それが勾配にどう表れるか考えてください。",
-                f"The sum over the mini-batch is left out: {name.replace('dLd', '')} is added to every example of "
-                "the batch alike; think how the chain rule shows that in its gradient.",
-                "the sum over the batch left out")
+        return (*say("bias not summed", bias=name.replace("dLd", "")), "the sum over the batch left out")
     if got in ((1, batch), (batch,)):
-        across = "クラス" if name.endswith("3") else "ユニット"
-        return (f"足す方向が間違っています。いまは{across}の方向 (axis=0) で足しています。"
-                f"{name} の形 {want} と見比べてください。",
-                f"The sum runs over the wrong axis: over the {'classes' if name.endswith('3') else 'units'} (axis 0); "
-                f"compare with {name}'s shape {want}.", "summed over the wrong axis")
+        across, across_en = ACROSS[name[-1]]
+        return (*say("bias summed across", across=across, across_en=across_en, name=name, want=want),
+                "summed over the wrong axis")
     if got == (rows,):
-        return ("ミニバッチについて足した結果が、列ベクトル (形の最後が 1) になっていません。",
-                "The sum over the batch lost its column shape.", "the column shape lost")
+        return (*say("bias not a column"), "the column shape lost")
     if got in ((), (1, 1)):
-        return ("すべての要素を足しています。足すのはミニバッチの方向だけにしてください。",
-                "It sums over everything: sum over the batch alone.", "summed over everything")
+        return (*say("bias summed everything"), "summed over everything")
     return None
 
 
@@ -227,14 +217,14 @@ def diagnose(name, line, got=None, cell="training", course=None):
             {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}.get(type(mismatch.op), "?")
         if isinstance(mismatch, ast.BinOp):
             a, b = ast.unparse(mismatch.left), ast.unparse(mismatch.right)
-            ja.append(f"`{a}` は {left}、`{b}` は {right} で、{sign} の両側の形が合いません。")
-            en.append(f"`{a}` is {left} and `{b}` is {right}: they do not fit on either side of {sign}.")
+            sides_ja, sides_en = say("sides do not fit", a=a, b=b, left=left, right=right, sign=sign)
+            ja.append(sides_ja)
+            en.append(sides_en)
     causes = []
     if got is not None and len(got) == 2 and got == want[::-1] and got != want:
         product = "@" in line or "dot" in line or "matmul" in line
-        order_ja = "掛ける順番と .T を確かめてください。" if product else ""
-        order_en = ": check the order of the factors and the .T." if product else "."
-        causes.append(("結果が転置された形になっています。" + order_ja, "The result is transposed" + order_en,
+        (result_ja, result_en), (order_ja, order_en) = say("transposed result"), say("check order and T")
+        causes.append((result_ja + (order_ja if product else ""), result_en + (order_en if product else "."),
                        "transposed product"))
     bias = _bias_sum(name, tuple(got), want, course.batch_size) if got is not None else None
     if bias:
@@ -247,12 +237,12 @@ def diagnose(name, line, got=None, cell="training", course=None):
                 seen.add((operand, family))
                 causes.append(_cause(family, operand, shape, name, got, cell))
     if len(causes) == 1:
-        ja.append(f"よくある間違い: {causes[0][0]}")
+        ja.append(say("likely", cause=causes[0][0])[0])
         en.append(f"Likely mistake: {causes[0][1]}")
     elif causes:
-        ja.append("次のどれかが考えられます:")
-        ja += [f"・{c[0]}" for c in causes]
-        en.append("One of these is likely: " + " Or: ".join(c[1] for c in causes))
+        ja.append(say("one of")[0])
+        ja += [say("one of each", cause=c[0])[0] for c in causes]
+        en.append(say("one of")[1] + " " + " Or: ".join(c[1] for c in causes))
     mistake = causes[0][2] if len(causes) == 1 else ("one of several shape mistakes" if causes else "")
     return ja, en, mistake
 

@@ -20,7 +20,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from answer_check import contract, words
+from answer_check import contract, message
 from grading import core, report, sandbox
 
 ROOT = contract.ROOT
@@ -68,7 +68,7 @@ def build(zip_path, mnist, points=None, parameters=None, timeout=300, memory_mb=
 def _test(column, verdict, points):
     """One test of results.json: a blank, its score, and the message the notebook would show."""
     ok = bool(verdict) and verdict["status"] == "ok"
-    output = words.text(*words.render(column, verdict)) if verdict else "判定できませんでした。\n\nNot judged."
+    output = message.text(*message.render(column, verdict)) if verdict else "判定できませんでした。\n\nNot judged."
     return {"name": column, "score": points if ok else 0.0, "max_score": points,
             "status": "passed" if ok else "failed", "output": output, "output_format": "text",
             "visibility": "visible"}

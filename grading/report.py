@@ -11,7 +11,7 @@ import html
 import io
 import re
 
-from answer_check import words
+from answer_check import message
 from answer_check.blanks import BLANK_COLUMNS
 
 CSV_COLUMNS = ["submission", *BLANK_COLUMNS, "test_accuracy", "checks_changed", "problem", "score", "max_score",
@@ -177,7 +177,7 @@ def feedback_page(submission, result, r, settings):
         parts.append("<table><tr><th>空欄 / blank</th><th>判定 / verdict</th><th>書いた行 / your line</th>"
                      "<th>説明 / explanation</th></tr>")
         for column, v in ordered:
-            ja, detail, en = words.render(column, v)
+            ja, detail, en = message.render(column, v)
             explanation = "<br>".join(e(t) for t in ja) + (f"<br><code>{e(detail)}</code>" if detail else "")
             if en:
                 explanation += "<br><i lang=\"en\">" + "<br>".join(e(t) for t in en) + "</i>"

@@ -4,9 +4,9 @@
     python -m grading.runner BOX notebook    # writes BOX/out/weights.npz and BOX/out/run.json
 
 Run by ``sandbox.py``, one phase per box (inside bubblewrap, or with ``--no-sandbox`` in a plain process). The
-grader reads ``made.json`` (what each learner's line made, from ``answer_check.runlines.run_cells``) before the notebook's kernel
-ever starts, so nothing the notebook does can touch it; then the notebook runs and leaves its trained weights. The
-grader judges both outside the box (``grading/core.py``): nothing here decides a verdict.
+grader reads ``made.json`` (what each learner's line made, from ``answer_check.runlines.run_cells``) before the
+notebook's kernel ever starts, so nothing the notebook does can touch it; then the notebook runs and leaves its
+trained weights. The grader judges both outside the box (``grading/core.py``): nothing here decides a verdict.
 """
 
 import json
@@ -83,8 +83,8 @@ def run(box, phase):
         (box / "cells.json").write_text(json.dumps(cells))
         # the student's lines, in a process of their own, in the folder the notebook's kernel runs in
         isolated = ["-P"] if sys.version_info >= (3, 11) else []  # -P: the folder does not shadow the grader's
-        subprocess.run([sys.executable, *isolated, "-m", "answer_check.runlines", str(box / "cells.json"), str(out / "made.json"),
-                        str(job["line_seconds"])], cwd=box,
+        subprocess.run([sys.executable, *isolated, "-m", "answer_check.runlines", str(box / "cells.json"),
+                        str(out / "made.json"), str(job["line_seconds"])], cwd=box,
                        env={**job["env"], "PYTHONPATH": str(HERE)}, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, timeout=job["timeout"] * 2)  # what a line prints is not kept
         return

@@ -12,7 +12,7 @@ import concurrent.futures
 import nbformat
 import pytest
 
-from answer_check import contract, words
+from answer_check import contract, message
 from grading import core, gradescope, report, sandbox
 from helpers import SAMPLE_DIR, filled_handout, judge_notebook, notebook_cell
 from mistakes import RIGHT, WRONG, apply, status
@@ -85,7 +85,7 @@ def test_every_line_gets_the_same_verdict_and_cause_in_the_notebook_the_grader_a
             same = ("status", "mistake", "ja", "en", "detail", "line", "lineno")
             assert {k: got[k] for k in same} == {k: want[k] for k in same}, column
             assert row[column] == want["status"], column
-            assert tests[column]["output"] == words.text(*words.render(column, want)), column
+            assert tests[column]["output"] == message.text(*message.render(column, want)), column
         for name, line in members.items():  # and each line got what tests/mistakes.py says it must
             if name.startswith("wrong: "):
                 assert notebook[line.column].status == status(name.removeprefix("wrong: ")), name

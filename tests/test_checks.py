@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 
 import nbrun
-from answer_check import blanks, judge, runlines, words
+from answer_check import blanks, judge, runlines
 from answer_check.blanks import BLANK_COLUMNS as COLUMNS
 from answer_check.cells import CheckFailed, check_functions, check_inference, check_test, check_training
+from answer_check.message import blank_message
 from helpers import filled_handout, judge_notebook, notebook_cell, notebook_functions
 from mistakes import _RIGHT, CONCEPTUAL, RIGHT, SLIPS, STRUCTURAL, WRONG, apply, status
 from scripts.make_exercise import EXERCISE
@@ -216,7 +217,7 @@ def test_a_derived_blank_left_empty_is_named_without_its_answer(column):
     empty = solution.replace(line, f"{name} = ### CODE HERE ###")
     verdict = judge_notebook(solution_cells() | {"training": empty})[column]
     assert verdict.status == "empty" and "ヒント" in message(verdict)
-    guard = words.blank_message(empty.split("\n"))
+    guard = blank_message(empty.split("\n"))
     for text in (message(verdict), guard):
         assert name in text and "ヒント" in text
         assert line.split("=", 1)[1].split("#")[0].strip() not in text, "the answer is not printed"

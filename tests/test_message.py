@@ -1,6 +1,6 @@
 """messages.py: the one renderer, from a verdict's data to the message the notebook, a page and Gradescope show."""
 
-from answer_check import words
+from answer_check import message
 
 
 def verdict(**changes):
@@ -9,23 +9,23 @@ def verdict(**changes):
 
 
 def test_the_headline_names_the_cell_the_blank_and_the_line():
-    ja, detail, en = words.render("training.Delta_3", verdict())
+    ja, detail, en = message.render("training.Delta_3", verdict())
     assert ja[0] == "学習のセルの Delta_3 の行が間違っています (30行目 `Delta_3 = D - Y`)。"
     assert ja[1].startswith("よくある")
     assert detail == "" and en == ["Delta_3 is wrong."]
-    assert words.render("sigmoid", verdict(line="return U"))[0][0].startswith("sigmoid の return の行が間違って")
-    assert words.render("testacc", verdict())[0][0].startswith("テストデータのセルの testacc の行")
+    assert message.render("sigmoid", verdict(line="return U"))[0][0].startswith("sigmoid の return の行が間違って")
+    assert message.render("testacc", verdict())[0][0].startswith("テストデータのセルの testacc の行")
 
 
 def test_a_blank_written_over_two_lines_shows_each_line_on_its_own():
-    ja, _, _ = words.render("training.Delta_2", verdict(line="Delta_2 = W_3.T @ Delta_3\nDelta_2 *= Z_2", lineno=36))
+    ja, _, _ = message.render("training.Delta_2", verdict(line="Delta_2 = W_3.T @ Delta_3\nDelta_2 *= Z_2", lineno=36))
     assert ja[0].endswith("(36〜37行目)。") and ja[1:3] == ["    Delta_2 = W_3.T @ Delta_3", "    Delta_2 *= Z_2"]
 
 
 def test_pythons_words_come_after_the_japanese_paragraph_and_before_the_english():
     v = verdict(status="error", ja=["`Dleta_3` という名前はまだ定義されていません。"],
                 detail="NameError: name 'Dleta_3'", en=["The line raised NameError."])
-    text = words.text(*words.render("training.Delta_2", v))
+    text = message.text(*message.render("training.Delta_2", v))
     japanese, python, english = text.split("\n\n")
     assert "でエラーが出ました" in japanese and "NameError" not in japanese
     assert python == "(NameError: name 'Dleta_3')" and english == "The line raised NameError."
@@ -33,8 +33,8 @@ def test_pythons_words_come_after_the_japanese_paragraph_and_before_the_english(
 
 def test_a_missing_line_is_said_missing_and_an_empty_blank_empty():
     missing = verdict(status="error", mistake="line missing", ja=["X", "行を消していないか確かめてください。"])
-    assert words.render("training.b_2", missing)[0][0] == "学習のセルに b_2 の行が見つかりません。"
+    assert message.render("training.b_2", missing)[0][0] == "学習のセルに b_2 の行が見つかりません。"
     empty = verdict(status="empty", ja=["b_2 の空欄がまだ埋まっていません。", "式を見ながら書いてください。"],
                     lineno=44)
-    assert words.render("training.b_2", empty)[0] == ["学習のセルの b_2 の行 (44行目) がまだ埋まっていません。",
+    assert message.render("training.b_2", empty)[0] == ["学習のセルの b_2 の行 (44行目) がまだ埋まっていません。",
                                                           "式を見ながら書いてください。"]
