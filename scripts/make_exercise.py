@@ -157,13 +157,28 @@ def render(nb):
 
 
 VERSION_LINE = re.compile(r"^HELPERS_VERSION = '[0-9a-f]*'", re.M)
+HELPERS_LIST = re.compile(r"^HELPERS = \[[^\]]*\]", re.M)
+
+
+def helpers_list(width=100):
+    """The HELPERS line of the notebook's first cell, wrapped at width as the notebook's own lines are."""
+    lines, row = [], "HELPERS = ["
+    for name in contract.HELPERS:
+        item = f"{name!r}, "
+        if len(row) + len(item) > width - 1:
+            lines.append(row.rstrip())
+            row = " " * len("HELPERS = [")
+        row += item
+    return "\n".join([*lines, row.rstrip().rstrip(",") + "]"])
 
 
 def stamp(nb, version):
-    """Write the helpers' version into the notebook's first code cell (it fetches them again where theirs differs)."""
+    """Write the helpers' list and version into the notebook's first code cell (it fetches them again where the
+    files beside it are missing or of another version)."""
     cell = next(c for c in nb.cells if c.get("id") == contract.COLAB_CELL)
-    if len(VERSION_LINE.findall(cell.source)) != 1:
-        raise ValueError(f"the cell {contract.COLAB_CELL!r} must set HELPERS_VERSION once")
+    if len(VERSION_LINE.findall(cell.source)) != 1 or len(HELPERS_LIST.findall(cell.source)) != 1:
+        raise ValueError(f"the cell {contract.COLAB_CELL!r} must set HELPERS and HELPERS_VERSION once each")
+    cell.source = HELPERS_LIST.sub(helpers_list().replace("\\", "\\\\"), cell.source)
     cell.source = VERSION_LINE.sub(f"HELPERS_VERSION = '{version}'", cell.source)
     return nb
 

@@ -1,4 +1,5 @@
-"""Fixtures of every test: offline but for loopback, a private MNIST cache, and the local HTTP server.
+"""Fixtures of every test: offline but for loopback, a private MNIST cache, and the local HTTP server; the default
+selection (the fast tests; ``--full`` adds the slow ones).
 
 Tests that need a tool a fresh machine may lack skip with a one-line reason naming what to install: the grader's
 sandbox (bubblewrap) here, Chromium in tests/test_browser.py, the full MNIST and the course's notebook beside the
@@ -45,8 +46,19 @@ def offline_and_private_cache(monkeypatch, tmp_path):
 
 
 
+def pytest_addoption(parser):
+    parser.addoption("--full", action="store_true",
+                     help="run the slow tests too (notebook kernels, sandbox boxes, trainings): what CI runs")
+
+
+def _default_selection(config):
+    """True when the run names no marker of its own (pyproject's -m 'not browser' alone) and no --full."""
+    return not config.getoption("--full") and config.getoption("markexpr") == "not browser"
+
+
 def pytest_collection_modifyitems(config, items):
-    """Every test not marked slow (a kernel, a box, a training) or browser is fast: the edit-test loop.
+    """Every test not marked slow (a kernel, a box, a training) or browser is fast: the default run, a newcomer's
+    minutes. ``--full`` adds the slow ones, ``-m slow`` runs them alone, ``-m browser`` the browser tests.
 
     A test that grades in the real sandbox (marked ``sandbox``, or using the graded class) skips without bwrap."""
     from grading import sandbox
@@ -56,6 +68,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         if not item.get_closest_marker("slow") and not item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.fast)
+    if _default_selection(config):
+        slow = [item for item in items if item.get_closest_marker("slow")]
+        if slow:
+            config.hook.pytest_deselected(items=slow)
+            items[:] = [item for item in items if not item.get_closest_marker("slow")]
+            config._slow_left_out = len(slow)
 
     needs = [item for item in items if item.get_closest_marker("sandbox") or "graded" in item.fixturenames]
     problem = sandbox.problem() if needs else None
@@ -63,6 +81,14 @@ def pytest_collection_modifyitems(config, items):
         reason = "needs the grader's sandbox: " + problem.split("\n")[-1]
         for item in needs:
             item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Say what the default run left out, and how to run it."""
+    left_out = getattr(config, "_slow_left_out", 0)
+    if left_out:
+        terminalreporter.write_line(f"{left_out} slow tests (notebook kernels, sandbox boxes, trainings) left out: "
+                                    "python -m pytest --full runs them too, as CI does")
 
 
 TOOLS = ("needs the grader's sandbox", "chromium", "playwright")  # the skip reasons of a missing tool

@@ -13,20 +13,27 @@ from mistakes import RIGHT, WRONG, apply
 
 ARCHITECTURE = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
 CHECKS = (ROOT / "docs" / "checks.md").read_text(encoding="utf-8")
-PROJECT = {path.stem for path in ROOT.glob("*.py")} | {path.stem for path in (ROOT / "grading").glob("*.py")}
+PACKAGES = ("answer_check", "grading")
+PROJECT = {path.stem for folder in (ROOT, *(ROOT / name for name in PACKAGES)) for path in folder.glob("*.py")} \
+    - {"__init__", "__main__"}
 
 
 def imports(path):
-    """The project's modules a file imports (a grading module's siblings by their own names)."""
+    """The project's modules a file imports, by their own names (a package's modules without the package's)."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
+            for alias in node.names:
+                parts = alias.name.split(".")
+                names.add(parts[1] if parts[0] in PACKAGES and len(parts) > 1 else parts[0])
+        elif isinstance(node, ast.ImportFrom) and node.level:  # from . import x, from .x import y: a sibling
+            names |= {node.module.split(".")[0]} if node.module else {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module in PACKAGES:
+            names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
             parts = node.module.split(".")
-            names |= {alias.name for alias in node.names} if node.module == "grading" else \
-                {parts[1] if parts[0] == "grading" and len(parts) > 1 else parts[0]}
-    return names & PROJECT - {"grading"}
+            names.add(parts[1] if parts[0] in PACKAGES and len(parts) > 1 else parts[0])
+    return names & PROJECT
 
 
 ROWS = re.findall(r"^\| `([\w/]+\.py)` \| [^|]+ \| (.+) \|$", ARCHITECTURE, re.M)
@@ -40,8 +47,15 @@ def test_the_architecture_page_lists_what_each_module_imports(module, listed):
 
 def test_every_module_has_its_row():
     listed = {module for module, _ in ROWS}
-    modules = {path.name for path in ROOT.glob("*.py")} | {f"grading/{p.name}" for p in (ROOT / "grading").glob("*.py")}
-    assert modules - listed <= {"nbrun.py", "grading/__init__.py"}, modules - listed
+    modules = {path.relative_to(ROOT).as_posix() for folder in (ROOT, *(ROOT / name for name in PACKAGES))
+               for path in folder.glob("*.py")}
+    assert modules - listed <= {"grading/__init__.py"}, modules - listed
+
+
+def test_no_module_of_the_checks_is_over_500_lines():
+    long = {path.name: n for path in (ROOT / "answer_check").glob("*.py")
+            if (n := len(path.read_text(encoding="utf-8").split("\n"))) > 500}
+    assert long == {}
 
 
 QUOTED = {  # the blocks docs/checks.md quotes: the wrong line, and the release (with hints or without)
