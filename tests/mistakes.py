@@ -1,7 +1,7 @@
 """The one table of a learner's lines: wrong ones, each with the blank it breaks, and right ones written another way.
 
 Every entry is a line of the solution's cell and what a learner writes instead. The answer checks
-(tests/test_checks.py), the kernel runs of the handout and the grader (tests/test_grading.py) all read this table:
+(tests/test_cells.py), the kernel runs of the handout and the grader (tests/test_grading.py) all read this table:
 adding a case here adds it everywhere.
 """
 
@@ -264,11 +264,11 @@ RAISES = {"dLdW_3 factors swapped", "X untransposed in dLdW_2", "Z_2 untranspose
 EMPTY = {"return left empty"}
 
 
-# What the slip search (repair.py) must find in each wrong line, with the known mistakes of blanks.py switched off:
+# What the slip search (answer_check/slips.py) must find in each wrong line, with the known mistakes switched off:
 # the kinds of its edits, joined by " + ". STRUCTURAL: lines whose cause the judge names without a search or a
 # table (a value never assigned, not Python, an overflow at ±1000, a sum per example, an empty return). CONCEPTUAL:
 # lines no edit within two reaches (a derivation gone wrong, not a slip); only the table names them. The share of
-# WRONG named without the table is printed and held at 85% or more by tests/test_checks.py.
+# WRONG named without the table is printed and held at 85% or more by tests/test_cells.py.
 SLIPS = {
     'bias subtracted': 'operator',
     'bias missing': 'missing term',

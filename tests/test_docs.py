@@ -5,7 +5,7 @@ import ast
 import re
 
 import pytest
-from test_checks import search_share
+from test_cells import search_share
 
 from answer_check import cells
 from helpers import ROOT, notebook_cell

@@ -1,4 +1,4 @@
-"""messages.py: the one renderer, from a verdict's data to the message the notebook, a page and Gradescope show."""
+"""answer_check/message.py: the one renderer, a verdict to the message the notebook, a page and Gradescope show."""
 
 from answer_check import message
 

@@ -1,6 +1,6 @@
 """The notebook itself: its functions against their definitions, and whole headless runs on the sample.
 
-Each line of the exercise is judged against the reference in tests/test_checks.py (judge.judge_cells, with the
+Each line of the exercise is judged against the reference in tests/test_cells.py (judge.judge_cells, with the
 table of wrong lines in tests/mistakes.py); here the notebook runs as a whole.
 """
 
@@ -94,7 +94,7 @@ print(json.dumps({'valid': _reference_accuracy(X_valid, y_valid), 'test': _refer
 
 # Measured on the sample (2,000 / 500 / 3,500 digits, the course's settings): test accuracy 0.8109.
 # The floor catches a network that does not learn; a subtly wrong line such as U_2 without b_2 still learns, which
-# is why every line is also judged on its own (tests/test_checks.py).
+# is why every line is also judged on its own (tests/test_cells.py).
 SAMPLE_TEST_ACCURACY_FLOOR = 0.75
 STRICT = {"PYTHONWARNINGS": "error::RuntimeWarning"}  # an overflow or a NaN anywhere in the kernel stops the run
 

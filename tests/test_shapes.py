@@ -1,4 +1,4 @@
-"""diagnosis.py: each family of wrong shapes, read from the line and the shapes in scope, without running it."""
+"""answer_check/shapes.py: each family of wrong shapes, read from the line and the shapes in scope, never run."""
 
 import pytest
 

@@ -1,5 +1,5 @@
-"""checks, judge, runlines, diagnosis: every wrong line of tests/mistakes.py is named at its blank, alone; right
-lines written another way pass.
+"""answer_check/cells.py and what it calls (runlines, judge, probes, shapes, slips): every wrong line of
+tests/mistakes.py is named at its blank, alone; right lines written another way pass.
 
 First the judging itself, on the cells' sources; then the handout in a real kernel, as a learner meets it: empty,
 filled, with a silent wrong line, with lines that crash, and with a blank left in the training cell.

@@ -1,0 +1,43 @@
+"""answer_check/rules.py: the error model. Every kind of edit is tried in RANK's order, and each rule makes its kind:
+by a line of tests/mistakes.py the search must name (SLIPS), or by a line here."""
+
+import numpy as np
+import pytest
+
+from answer_check import rules, slips
+from mistakes import SLIPS
+
+ENV = {"A": np.arange(6.0).reshape(2, 3) + 1, "B": np.arange(12.0).reshape(3, 4) - 5, "c": np.array([[1.0], [2.0]]),
+       "np": np}
+
+
+def right_when(want):
+    return lambda value: np.shape(value) == np.shape(want) and np.allclose(value, want)
+
+
+def test_the_order_names_each_kind_once_and_the_kinds_left_out_of_pairs_are_kinds():
+    assert len(set(rules.RANK)) == len(rules.RANK)
+    assert set(rules.NOT_IN_PAIRS) <= set(rules.RANK)
+
+
+# The kinds no line of tests/mistakes.py makes yet, each on a line of its own.
+ONE_EACH = {
+    "index": ("Z = A.shape[1] * c", (ENV["A"].shape[0] * ENV["c"]), ()),
+    "slice extra": ("Z = A @ B + c[:1]", None, ()),
+    "function extra": ("Z = np.exp(A @ B) + c", ENV["A"] @ ENV["B"] + ENV["c"], ()),
+    "extra constant": ("Z = np.log(1 - A)", np.log(ENV["A"]), ()),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(ONE_EACH))
+def test_a_kind_no_table_line_makes_is_found_on_a_line_of_its_own(kind):
+    line, want, vocabulary = ONE_EACH[kind]
+    if want is None:
+        want = ENV["A"] @ ENV["B"] + ENV["c"]
+    found = slips.search(line, ENV, "Z", right_when(want), vocabulary=vocabulary)
+    assert found is not None and [slip.kind for slip in found] == [kind], found
+
+
+def test_every_kind_is_made_by_a_line_of_the_tables_or_of_this_file():
+    made = {kind for kinds in SLIPS.values() for kind in kinds.split(" + ")} | set(ONE_EACH)
+    assert set(rules.RANK) - made == set()
