@@ -8,10 +8,11 @@ The notebook calls them so::
 
 Importing this package does nothing but make these names reachable (``cells.py`` is loaded on first use). The
 modules, one job each: ``cells`` (what the notebook calls), ``runlines`` (runs the learner's lines on a tiny
-problem), ``judge`` (a verdict per blank), ``shapes`` (a wrong shape's cause), ``slips``, ``rules`` and ``interpret``
-(the slip search, its rules, its interpreter), ``words`` (every sentence, and the one renderer), ``blanks`` (the 24
-blanks and their known mistakes), ``reference`` (what a right line makes), ``course`` (the settings), ``contract``
-(the handout's names). Nothing here holds a blank's answer.
+problem), ``judge`` and ``probes`` (a verdict per line, per function), ``verdict`` (what judging shares), ``shapes``
+(a wrong shape's cause), ``slips``, ``rules`` and ``interpret`` (the slip search, its rules, its interpreter),
+``words`` with ``words.txt`` (every sentence), ``message`` (the one renderer), ``blanks`` (the 24 blanks and their
+known mistakes), ``reference`` (what a right line makes), ``course`` (the settings), ``contract`` (the handout's
+names). Nothing here holds a blank's answer.
 """
 
 _PUBLIC = ("CheckFailed", "check_functions", "check_inference", "check_test", "check_training", "install", "uninstall")

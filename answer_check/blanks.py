@@ -1,14 +1,16 @@
 """The blanks: the 24 blanks of the handout, what each computes, its shape, and the mistakes learners make in it.
 
 ``BLANKS`` is the one registry: one entry per column of a class's ``grades.csv`` (``BLANK_COLUMNS``), in the handout's
-order. A mistake is ``(wrong value from the reference values r, Japanese, English)``: the judge (``judge.py``)
+order. A mistake is ``(wrong value from the reference values r, Japanese, English)``, its words from the
+``MISTAKES`` table of ``words.txt`` by key (``mistake(key)``): the judge (``judge.py``)
 computes each wrong value and names the mistake whose value the learner's line made. ``shapes.py`` reads a
 wrong shape the other way round: from the shape a line made, the operand that is likely to blame.
 
 Messages name the cause and where to look; they never hand over the line. The deltas and gradients (``shown``
 False) are derived by the learner: their equations are never in a message (a handout with hints has them in a
 collapsed hint; the one without hints nowhere).
-To add a mistake: add it to its blank here, and a wrong line that makes it to ``tests/mistakes.py``.
+To add a mistake: add it to its blank here, its words to ``words.txt``, and a wrong line that makes it to
+``tests/mistakes.py``.
 """
 
 import functools

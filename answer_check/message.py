@@ -1,10 +1,11 @@
 """The one renderer of a verdict: the message a learner reads, the same in the notebook, on a feedback page and on
 Gradescope.
 
-A verdict (``judge.Verdict.as_dict()``) is structured data: a status, the cause in Japanese and English, the line,
+A verdict (``verdict.Verdict.as_dict()``) is structured data: a status, the cause in Japanese and English, the line,
 Python's own words for an error (``detail``). ``render`` turns it into the message: a headline naming the cell, the
 blank and the line, the Japanese paragraph, Python's words on their own, then one English paragraph. ``text`` lays
-those out as plain text; the report escapes the same lines for HTML. Every word comes from ``words.py``.
+those out as plain text; the report escapes the same lines for HTML. Every word comes from ``words.py`` (and its
+``words.txt``).
 """
 
 import re

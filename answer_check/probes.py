@@ -176,7 +176,7 @@ class _ProbeJudge:
         found = self.slipped("wrong", [], [say("wrong", name=name)[1]])
         if found and known:
             found.ja[1:1] = [t for t in [after_slip(found.slips, known[0])] if t]
-            found.en[2:2], found.mistake = [f"Likely mistake: {known[1]}."], known[1]
+            found.en[2:2], found.mistake = [say("likely", cause=known[1])[1]], known[1]
         if found:
             return found
         if known:

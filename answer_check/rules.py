@@ -5,9 +5,11 @@ assignments" (PLDI 2013).
 A rule yields (the replacement node, ``Slip``): an operator swapped, a .T added or dropped, a name of another layer
 or kind, a sign, a factor or a term too many or too few, an axis, keepdims, a sum, a function, brackets, a power or an
 index, a literal, an intermediate quantity. ``RANK`` is the order the search tries their kinds in (the edits that change
-least first); each kind's words are in ``words.SLIP_WORDS`` or a sayer of ``words`` (``tests/test_rules.py`` fails on a
-kind without words). To add a rule: a generator here, listed in ``Rules.edits``, its kind in ``RANK``, its words in
-``words.py``.
+least first); each kind's words are a row of ``SLIP_WORDS`` in ``words.txt`` or a sayer of ``words.py``
+(``tests/test_words.py`` fails on a kind without words, ``tests/test_rules.py`` on a kind no line makes). To add a
+rule: a generator here, listed in ``Rules.edits``, its kind in ``RANK`` (and in ``NOT_IN_PAIRS`` if it is too free to
+pair), its words in ``words.txt``, a line that makes it in ``tests/mistakes.py``; then
+``python -m scripts.make_exercise``.
 """
 
 import ast
@@ -22,9 +24,9 @@ from .interpret import METHODS, NP_FUNCTIONS, Unsupported, evaluate, run_block
 
 @dataclass(frozen=True)
 class Slip:
-    """One edit of the learner's line: its kind (a key of ``KINDS``), the learner's part it changes (``part``, their
-    own text), what that part becomes (``fixed``), and for some kinds a word more (``what``: the operator, the factor
-    or the name it stands for)."""
+    """One edit of the learner's line: its kind (one of ``RANK``, or a whole-block kind of ``slips.py``), the
+    learner's part it changes (``part``, their own text), what that part becomes (``fixed``), and for some kinds a
+    word more (``what``: the operator, the factor or the name it stands for)."""
 
     kind: str
     part: str

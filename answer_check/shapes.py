@@ -238,11 +238,12 @@ def diagnose(name, line, got=None, cell="training", course=None):
                 causes.append(_cause(family, operand, shape, name, got, cell))
     if len(causes) == 1:
         ja.append(say("likely", cause=causes[0][0])[0])
-        en.append(f"Likely mistake: {causes[0][1]}")
+        en.append(say("likely", cause=causes[0][1].rstrip("."))[1])
     elif causes:
         ja.append(say("one of")[0])
         ja += [say("one of each", cause=c[0])[0] for c in causes]
-        en.append(say("one of")[1] + " " + " Or: ".join(c[1] for c in causes))
+        en.append(" ".join([say("one of")[1], causes[0][1],
+                            *(say("one of each", cause=c[1])[1] for c in causes[1:])]))
     mistake = causes[0][2] if len(causes) == 1 else ("one of several shape mistakes" if causes else "")
     return ja, en, mistake
 

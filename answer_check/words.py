@@ -56,18 +56,25 @@ def _factor_words(factor):
 
 def _rows(table):
     """(key, (Japanese, English)) for each row `key | Japanese | English` of a table (a row continues on the lines
-    indented below it)."""
+    indented below it). A row that is not three cells, or a key said twice, is an error naming it."""
+    rows = {}
     for row in re.split(r"\n(?=\S)", table.strip()):
+        cells = re.split(r" \|\s", row)
+        if len(cells) != 3:
+            raise ValueError(f"words.txt: a row is `key | Japanese | English`, not {row.strip()[:80]!r}")
         key, ja, en = (re.sub(r"\s*\n\s*", "", cell).strip() if i == 1 else re.sub(r"\s*\n\s*", " ", cell).strip()
-                       for i, cell in enumerate(re.split(r" \|\s", row)))
-        yield key, (ja, en)
+                       for i, cell in enumerate(cells))
+        if key in rows:
+            raise ValueError(f"words.txt: the key {key!r} is written twice")
+        rows[key] = (ja, en)
+    return rows
 
 
 def _tables(path):
     """{section: {key: (ja, en)}} of words.txt (its comment lines left out)."""
     text = "\n".join(line for line in path.read_text(encoding="utf-8").split("\n") if not line.startswith("#"))
     parts = re.split(r"^== (\w+) ==$", text, flags=re.M)
-    return {name: dict(_rows(body)) for name, body in zip(parts[1::2], parts[2::2], strict=True)}
+    return {name: _rows(body) for name, body in zip(parts[1::2], parts[2::2], strict=True)}
 
 
 _TABLES = _tables(Path(__file__).resolve().parent / "words.txt")

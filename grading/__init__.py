@@ -8,6 +8,6 @@
 * ``report``: ``grades.csv``, the feedback pages and the class page.
 * ``gradescope``: the same grading as a Gradescope autograder.
 
-The learner's side (what the notebook imports: ``checks``, ``judge``, ``runlines`` ...) sits beside this package,
-flat, so that the notebook's first cell can fetch it on Colab; the grader judges with the same modules.
+The learner's side, the package ``answer_check`` (what the notebook calls after each block of blanks), sits beside
+this package; the grader judges with the same modules.
 """

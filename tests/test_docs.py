@@ -83,4 +83,5 @@ def test_the_counts_the_checks_page_quotes_are_the_tables():
     assert f"the {len(RIGHT)} right lines of `tests/mistakes.py`" in CHECKS
     assert f"holds {len(RIGHT)} such right lines" in CHECKS
     named, total = search_share()
-    assert re.search(rf"\*\*{named} of the\s+{total}\*\* wrong lines", CHECKS)
+    assert re.search(rf"\*\*{named} of the\s+{total}\*\* wrong lines", CHECKS), \
+        f"docs/checks.md must quote the share the search names now: **{named} of the {total}** wrong lines"

@@ -157,15 +157,17 @@ def add_hostile(add, folder):
         f"signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(3600)', {SURVIVOR!r}])"),
         blanks=ALL_OK, accuracy=True)
     forger = filled_handout(WRONG["sigma' forgotten"])
-    forge = ("import checks, json, os\nchecks.check_training = lambda *a, **k: print('✓ all right')\n"
+    forge = ("import json, os\nimport answer_check.cells as checks\n"
+             "checks.check_training = lambda *a, **k: print('✓ all right')\n"
              "for path in ['out/made.json', '../out/made.json', '/tmp/box/out/made.json']:\n"
              "  try:\n    open(path, 'w').write(json.dumps({'training': {}}))\n  except OSError:\n    pass\n"
              "print('GRADING-RESULT ' + json.dumps({'verdicts': {}, 'test_accuracy': '1.0000'}))")
     add("vera/forges.ipynb", with_cell(forger, "train", lambda s: forge + "\n" + s),
         blanks=ALL_OK | {"training.Delta_2": "wrong"}, accuracy=True)
     patcher = Line("train", "Delta_2 = (W_3.T @ Delta_3) * dsigmoid_du(U_2)",
-                   "Delta_2 = (W_3.T @ Delta_3) if [setattr(__import__('judge'), 'TOLERANCE', 1e9), "
-                   "setattr(__import__('runlines'), 'encode', lambda value: {'kind': 'none'})] else 0")
+                   "Delta_2 = (W_3.T @ Delta_3) if [setattr(__import__('answer_check.verdict', fromlist=['v']), "
+                   "'TOLERANCE', 1e9), setattr(__import__('answer_check.runlines', fromlist=['r']), 'encode', "
+                   "lambda value: {'kind': 'none'})] else 0")
     add("tom/patches the judge.ipynb", filled_handout(patcher), blanks=ALL_OK | {"training.Delta_2": "wrong"},
         accuracy=True)  # its line patched the judge and the recorder where it ran; the judging is elsewhere
     add("uma/forks.ipynb", hostile("import subprocess\n"

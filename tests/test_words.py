@@ -40,10 +40,11 @@ def strings():
 
 def test_every_key_said_has_words_and_every_row_is_said():
     said = {key for _, key in [*calls("say"), *calls("_fail")]}
-    assert said - set(words.SAY) == set()
-    assert set(words.SAY) - strings() == set(), "rows no code says: remove them"
-    assert {key for _, key in calls("mistake")} - set(words.MISTAKES) == set()
-    assert set(words.MISTAKES) - strings() == set(), "mistakes no blank has: remove them"
+    assert said - set(words.SAY) == set(), "keys said without words: add a row `key | ja | en` to SAY in words.txt"
+    assert set(words.SAY) - strings() == set(), "rows of SAY in words.txt no code says: remove them"
+    assert {key for _, key in calls("mistake")} - set(words.MISTAKES) == set(), \
+        "mistakes without words: add a row `key | ja | en` to MISTAKES in words.txt"
+    assert set(words.MISTAKES) - strings() == set(), "rows of MISTAKES in words.txt no blank has: remove them"
 
 
 def test_a_key_without_words_is_an_error_not_a_generic_sentence():
@@ -64,9 +65,11 @@ def test_every_kind_of_slip_the_rules_make_has_its_words():
     from answer_check import rules
 
     assert kinds, "no Slip(...) found: the test reads the wrong files"
-    assert kinds - set(rules.RANK) <= {"names swapped", "line twice", "axis fixed", "bracket", "other name"}
+    assert kinds - set(rules.RANK) <= {"names swapped", "line twice", "axis fixed", "bracket", "other name"}, \
+        "a kind the rules make that RANK (answer_check/rules.py) does not order: add it there"
     spoken = set(words.SLIP_WORDS) | set(words._SLIP_SAYERS)
-    assert (kinds | set(rules.RANK)) - spoken == set()
+    assert (kinds | set(rules.RANK)) - spoken == set(), \
+        "kinds of slip without words: add a row `kind | ja | en` to SLIP_WORDS in answer_check/words.txt"
 
 
 def test_a_field_differs_by_language_only_where_asked():
@@ -78,3 +81,10 @@ def test_a_field_differs_by_language_only_where_asked():
 def test_the_words_module_imports_nothing_of_the_package():
     tree = ast.parse(Path(words.__file__).read_text(encoding="utf-8"))
     assert not [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level]
+
+
+def test_a_malformed_row_or_a_key_twice_is_an_error_naming_it():
+    with pytest.raises(ValueError, match="not 'broken row without cells'"):
+        words._rows("good | 良い | good\nbroken row without cells")
+    with pytest.raises(ValueError, match="'good' is written twice"):
+        words._rows("good | 良い | good\ngood | よい | fine")
