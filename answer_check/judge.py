@@ -10,11 +10,15 @@ Nothing here runs a learner's code: the grader judges, outside its sandbox, data
 IPython, no module-level setting: whether the handout has hints is an argument.
 """
 
+import ast
+import textwrap
+
 import numpy as np
 
 from . import course as course_settings
 from . import reference, shapes
 from .blanks import BLANK_COLUMNS, FUNCTION_ROWS, INFERENCE_ROWS, STEP, TEST, TEST_ROWS, TRAINING_ROWS
+from .interpret import run_block
 from .message import hint_pointer
 from .probes import judge_functions
 from .reference import rel_error
@@ -110,7 +114,8 @@ class _LineJudge:
         found = self.slips() if kind != "LineTimeout" else None
         if found:
             slip_ja, slip_en = slip_words(found, self.how, self.blank)
-            cause_ja, cause_en, mistake = shapes.diagnose(name, line, cell=self.cell, course=self.how.course)
+            cause_ja, cause_en, mistake = shapes.diagnose(name, line, cell=self.cell, course=self.how.course,
+                                                          said=[s.kind for s in found])
             return Verdict("error", [slip_ja, *cause_ja],
                            [say("line raised", name=name, detail=f"{kind}: {message}")[1], slip_en, *cause_en],
                            mistake=mistake or slip_mistake(found), detail=f"{kind}: {message}",
@@ -126,7 +131,7 @@ class _LineJudge:
         headline_ja, headline_en = say("wrong shape", name=name, seen=seen, right=right_shape)
         found = self.slips()
         cause_ja, cause_en, mistake = shapes.diagnose(name, self.made["line"], made_shape, self.cell,
-                                                         self.how.course)
+                                                      self.how.course, said=[s.kind for s in found or []])
         if found:
             slip_ja, slip_en = slip_words(found, self.how, blank)
             return Verdict("wrong", [headline_ja, slip_ja, *cause_ja], [headline_en, slip_en, *cause_en], shape=shape,
@@ -136,14 +141,30 @@ class _LineJudge:
         return Verdict("wrong", [headline_ja, *cause_ja], [headline_en, *cause_en], shape=shape,
                        mistake=mistake or "wrong shape")
 
+    def holds_with_another_eta(self, wrong):
+        """Whether the learner's block, read by the slip search's interpreter with eta scaled by 1.37, still makes
+        the known mistake's value (then computed with that eta): True or False, or None where it cannot tell (no
+        eta in the cell, or a block beyond the interpreter)."""
+        env = scope(self.cell, self.name, self.right, self.how.course)
+        if not isinstance(env.get("eta"), int | float):
+            return None
+        other, right = {**env, "eta": env["eta"] * 1.37}, {**self.right, "eta": self.right.get("eta", 0) * 1.37}
+        try:
+            value = run_block(ast.parse(textwrap.dedent(self.made["line"])).body, other, self.name)
+            return matches(value_of_mistake(wrong, right), np.asarray(value, dtype=np.float64), self.distance)
+        except Exception:  # a block the interpreter cannot read tells nothing
+            return None
+
     def wrong_value(self, got, error, shape):
         name, (pointer_ja, pointer_en) = self.name, self.pointer
         found = self.slips()
-        matching = [(ja, en) for wrong, ja, en in (self.blank.mistakes if self.how.curated else ())
+        matching = [(wrong, ja, en) for wrong, ja, en in (self.blank.mistakes if self.how.curated else ())
                     if matches(value_of_mistake(wrong, self.right), got, self.distance)]
         # Two known mistakes with one value (with the notebook's eta = 1 / batch_size, "times eta" is "divided by
-        # the batch"): only the learner's own line tells them apart, so where a slip was found, neither is said.
-        known = matching[0] if len(matching) == 1 or (matching and not found) else None
+        # the batch"): the learner's block read again with another eta tells them apart; where it cannot be read and
+        # two still match, neither is said.
+        held = [m for m in matching if self.holds_with_another_eta(m[0]) is not False]
+        known = held[0][1:] if len(held) == 1 else None
         if found or known:
             slip_ja, slip_en = slip_words(found, self.how, self.blank) if found else ("", "")
             ja, en = [slip_ja] if found else [], [slip_en] if found else []

@@ -67,10 +67,9 @@ def _function_slips(name, one, probe, probes, how):
         return {**base, **dict(zip(names, args, strict=False)), **kwargs}, is_right
 
     env, is_right = checked(probe[0], probe[1], probe[3])
-    # the other probes, the one at ±1000 only where the learner's own line kept it finite (an overflow is said apart)
-    finite = [not other[2].get("big") or _finite(result) for other, result in zip(probes, one["probes"], strict=False)]
-    also = [checked(other[0], other[1], other[3]) for other, keep in zip(probes, finite, strict=False)
-            if other is not probe and keep]
+    # right on every other probe too, the one at ±1000 included: a fix is said only where the judge would accept it
+    # (U.max() - U is mended by swapping its operands, not by a + that overflows)
+    also = [checked(other[0], other[1], other[3]) for other in probes if other is not probe]
     body = "\n".join(ast.unparse(statement) for statement in node.body)
     return search(body, env, "__return__", how, "functions", is_right, also)
 

@@ -120,7 +120,22 @@ def parse(source):
 
 
 def _assigned(statement):
-    return [node.id for node in ast.walk(statement) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)]
+    """The names a statement (or a loop, an if, a with, at any depth) writes: assigned (`A = ...`, `A += ...`),
+    filled by an index (`A[:, n] = ...`, `A[i] -= 1`), or written in place by a NumPy call's `out=`
+    (`np.subtract(W, s, out=W)`)."""
+    names = []
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.append(node.id)
+        elif isinstance(node, ast.Subscript | ast.Attribute) and isinstance(node.ctx, ast.Store):
+            base = node.value
+            while isinstance(base, ast.Subscript | ast.Attribute):
+                base = base.value
+            if isinstance(base, ast.Name):
+                names.append(base.id)
+        elif isinstance(node, ast.Call):
+            names += [k.value.id for k in node.keywords if k.arg == "out" and isinstance(k.value, ast.Name)]
+    return names
 
 
 def statement_text(lines, first, last):

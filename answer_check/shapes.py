@@ -192,11 +192,17 @@ def _bias_sum(name, got, want, batch):
     return None
 
 
-def diagnose(name, line, got=None, cell="training", course=None):
+# The shape causes a slip of these kinds already says (the .T, the operator, the order): not said twice.
+SAID_BY_SLIP = {"untransposed": {"transpose missing"}, "transposed extra": {"transpose extra"}, "star": {"operator"},
+                "order": {"order"}, "transposed product": {"transpose missing", "transpose extra", "order"}}
+
+
+def diagnose(name, line, got=None, cell="training", course=None, said=()):
     """([ja], [en], mistake) naming the likely culprit of a line of ``name`` whose shape is ``got`` (None: it raised),
     in the training cell or in ``inference`` (``cell``).
 
-    ([], [], "") when the shapes tell nothing."""
+    ([], [], "") when the shapes tell nothing. ``said``: the kinds of the slips found in the line; a cause one of
+    them already says is left out."""
     scope = scope_of(course or course_settings.of_notebook())
     course = course or course_settings.of_notebook()
     want = scope.get(name)
@@ -210,18 +216,20 @@ def diagnose(name, line, got=None, cell="training", course=None):
     base, mismatch = _evaluate(expr, scope)
     got = got if got is not None else base
     ja, en = [], []
-    if mismatch is not None:
-        left, right = shape_of(mismatch.left, scope) if _ok(mismatch.left, scope) else "?", \
-            shape_of(mismatch.right, scope) if _ok(mismatch.right, scope) else "?"
-        sign = "@" if isinstance(mismatch.op, ast.MatMult) or isinstance(mismatch, ast.Call) else \
+    # the two sides that do not fit: an operator's, or np.dot(a, b)'s (a call's own two arguments)
+    sides = (mismatch.left, mismatch.right) if isinstance(mismatch, ast.BinOp) else \
+        tuple(mismatch.args[:2]) if isinstance(mismatch, ast.Call) and len(mismatch.args) >= 2 else None
+    if sides is not None:
+        left, right = (shape_of(side, scope) if _ok(side, scope) else "?" for side in sides)
+        sign = "@" if isinstance(mismatch, ast.Call) or isinstance(mismatch.op, ast.MatMult) else \
             {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}.get(type(mismatch.op), "?")
-        if isinstance(mismatch, ast.BinOp):
-            a, b = ast.unparse(mismatch.left), ast.unparse(mismatch.right)
-            sides_ja, sides_en = say("sides do not fit", a=a, b=b, left=left, right=right, sign=sign)
-            ja.append(sides_ja)
-            en.append(sides_en)
+        sides_ja, sides_en = say("sides do not fit", a=ast.unparse(sides[0]), b=ast.unparse(sides[1]), left=left,
+                                 right=right, sign=sign)
+        ja.append(sides_ja)
+        en.append(sides_en)
     causes = []
-    if got is not None and len(got) == 2 and got == want[::-1] and got != want:
+    if got is not None and len(got) == 2 and got == want[::-1] and got != want and \
+            not SAID_BY_SLIP["transposed product"] & set(said):
         product = "@" in line or "dot" in line or "matmul" in line
         (result_ja, result_en), (order_ja, order_en) = say("transposed result"), say("check order and T")
         causes.append((result_ja + (order_ja if product else ""), result_en + (order_en if product else "."),
@@ -233,7 +241,7 @@ def diagnose(name, line, got=None, cell="training", course=None):
         seen = set()
         for variant, operand, shape, family in _variants(expr, name, scope):
             shape_now, _ = _evaluate(variant, scope)
-            if shape_now == want and (operand, family) not in seen:
+            if shape_now == want and (operand, family) not in seen and not SAID_BY_SLIP.get(family, set()) & set(said):
                 seen.add((operand, family))
                 causes.append(_cause(family, operand, shape, name, got, cell))
     if len(causes) == 1:

@@ -35,7 +35,8 @@ def _name_relation(old, new):
     if old.replace("2", "3") == new or old.replace("3", "2") == new:
         return "層が違います", "another layer's"
     if old.replace("U", "Z") == new or old.replace("Z", "U") == new:
-        return "活性化関数を通す前 (U) と後 (Z) を取り違えています", "before (U) and after (Z) the activation mixed up"
+        return ("活性化関数を通す前 (U) と後 (Z) を取り違えていませんか",
+                "before (U) and after (Z) the activation mixed up")
     if old.lower() == new.lower():
         return ("大文字と小文字で別の変数です (`Y_hat` は確率、`y_hat` はラベルのように)",
                 "upper and lower case are different variables (Y_hat probabilities, y_hat labels)")
@@ -88,19 +89,19 @@ SLIP_WORDS = _TABLES["SLIP_WORDS"]
 def _operator(slip):
     old, new = ("**", slip.what[2:]) if slip.what.startswith("**") else (slip.what[:1], slip.what[1:])
     ja, en = _OPERATION.get(new, (new, new))
-    return f"`{slip.part}` の `{old}` は、{ja} のところです。", f"The `{old}` of `{slip.part}` should be {en}."
+    return f"`{slip.part}` の `{old}` ではなく、{ja} を使います。", f"The `{old}` of `{slip.part}` should be {en}."
 
 
 def _name(slip):
     what, fixed = slip.what, slip.fixed
     old_layer, new_layer = re.findall(r"[23]", what), re.findall(r"[23]", fixed)
     if old_layer and new_layer and what.replace(old_layer[-1], new_layer[-1]) == fixed:
-        return (f"`{what}` は{old_layer[-1]}層目の変数です。ここは{new_layer[-1]}層目の変数を使うところです。",
+        return (f"`{what}` は{old_layer[-1]}層目の変数です。ここは{new_layer[-1]}層目の変数を使います。",
                 f"`{what}` belongs to layer {old_layer[-1]}; this place takes layer {new_layer[-1]}'s.")
     ja, en = _name_relation(what, fixed)
     if ja == _name_relation("a", "b")[0]:
-        return f"`{what}` は、別の変数と取り違えているようです。", f"`{what}` seems mixed up with another variable."
-    return f"`{what}` は、別の変数のところです ({ja})。", f"`{what}` should be another variable ({en})."
+        return f"ここは `{what}` ではなく、別の変数です。", f"`{what}` should be another variable."
+    return f"ここは `{what}` ではありません。{ja}。", f"`{what}` should be another variable ({en})."
 
 
 def _extra_factor(slip):
@@ -109,7 +110,7 @@ def _extra_factor(slip):
         return (f"`{part}` では σ' が2回掛かっています: Δ_2 にはもう σ' が入っています。",
                 f"sigma' is multiplied twice in `{part}`: Delta_2 already holds it.")
     if "sigmoid" in what:
-        return f"`{part}` の `{what}` はよけいです。", f"The `{what}` of `{part}` is one factor too many."
+        return f"`{part}` の `{what}` は不要です。", f"`{part}` does not need its factor `{what}`."
     ja, en = _factor_words(what)
     if slip.op == "/":
         return f"`{part}` では、{ja} で割る必要はありません。", f"`{part}` need not be divided by {en}."
@@ -119,11 +120,12 @@ def _extra_factor(slip):
 def _missing(slip):
     ja, en = _factor_words(slip.what)
     if slip.kind == "missing term":
-        verb = ("引く", "subtract") if slip.op == "-" else ("足す", "add")
-        return (f"`{slip.part}` に `{slip.what}` を{verb[0]}のを忘れています。",
+        verb = (f"から `{slip.what}` を引き忘れています。", "subtract") if slip.op == "-" else \
+            (f"に `{slip.what}` を足し忘れています。", "add")
+        return (f"`{slip.part}` {verb[0]}",
                 f"`{slip.part}` does not {verb[1]} `{slip.what}`.")
     if slip.op == "/":
-        return f"`{slip.part}` を {ja} で割るのを忘れています。", f"`{slip.part}` is not divided by {en}."
+        return f"`{slip.part}` を {ja} で割り忘れています。", f"`{slip.part}` is not divided by {en}."
     return f"`{slip.part}` に {ja} を掛け忘れています。", f"`{slip.part}` misses the factor {en}."
 
 
@@ -133,11 +135,10 @@ def _function(slip):
         return (f"`{slip.part}` の np.log10 は常用対数です。誤差の log は自然対数 np.log です。",
                 f"np.log10 in `{slip.part}` is base 10: the loss's log is the natural np.log.")
     if (old, new) == ("mean", "sum"):
-        return (f"`{slip.part}` の平均 (mean) は、和 (sum) のところです。"
-                "平均は、和をミニバッチの枚数で割ったものです。",
-                f"The mean of `{slip.part}` should be a sum: a mean divides the sum by the batch size.")
+        return (f"`{slip.part}` は、平均 (mean) ではなく和 (sum) です。平均は、和を要素の数で割ったものです。",
+                f"The mean of `{slip.part}` should be a sum: a mean divides the sum by the number of entries.")
     (old_ja, old_en), (new_ja, new_en) = _FUNCTION.get(old, (old, old)), _FUNCTION.get(new, (new, new))
-    return (f"`{slip.part}` は、{old_ja} ではなく、{new_ja} を使うところです。",
+    return (f"`{slip.part}` では、{old_ja}ではなく{new_ja}を使います。",
             f"`{slip.part}` takes {new_en}, not {old_en}.")
 
 
@@ -157,8 +158,8 @@ def _bracket(slip):
 
 
 def _sum_missing(slip):
-    ja = "ミニバッチについて (axis=1)" if slip.what == "1" else "axis=0 の方向に"
-    return f"`{slip.part}` を{ja}足すのを忘れています。", f"`{slip.part}` is not summed (axis={slip.what})."
+    ja = "ミニバッチの方向 (axis=1) に" if slip.what == "1" else "axis=0 の方向に"
+    return f"`{slip.part}` を{ja}足し忘れています。", f"`{slip.part}` is not summed (axis={slip.what})."
 
 
 # The kinds whose words depend on more than a template fills in.
@@ -192,7 +193,7 @@ def notebook_shape(shape, widths=None):
 NAN_CAUSES = ("よくある原因は、0 の log、0 での割り算、大きな数の exp (オーバーフロー) です。",
               "The usual causes: the log of 0, a division by 0, exp of a large number (an overflow).")
 # Said where neither a slip within two edits nor a known mistake explains a value: one honest sentence.
-UNEXPLAINED = ("よくある書き間違いを1〜2か所直す範囲では、正しい値になる書き方が見つかりませんでした。",
+UNEXPLAINED = ("よくある書き間違いではなさそうです。",
                "No one or two of the usual small edits of the line give the right value.")
 
 

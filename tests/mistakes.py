@@ -72,9 +72,9 @@ WRONG = {
     "dLdW_2 / batch size": _training("dLdW_2 = Delta_2 @ X.T", "dLdW_2 = Delta_2 @ X.T / batch_size", "dLdW_2",
                                      "batch size"),
     "dLdW_2 transposed": _training("dLdW_2 = Delta_2 @ X.T", "dLdW_2 = np.dot(X, Delta_2.T)", "dLdW_2",
-                                   "transposed"),
+                                   "seems to need a .T"),
     "dLdb_2 unsummed": _training("dLdb_2 = Delta_2.sum(axis=1, keepdims=True)", "dLdb_2 = Delta_2[:, :1]",
-                                 "dLdb_2", "is not summed", "足すのを忘れています",
+                                 "dLdb_2", "is not summed", "足し忘れています",
                                  "Δ_2 X"),
     # a right shape with a wrong value: the known mistake named, or else one step of the chain rule for that blank
     "Delta_3 as dL/dY": _training("Delta_3 = Y - D", "Delta_3 = -D / Y", "Delta_3", "that is dL/dY", "∂L/∂Y",
@@ -83,13 +83,13 @@ WRONG = {
                                             "sigma'(U_3)", "出力層にもシグモイド関数の導関数"),
     "Delta_3 per-class derivative": _training("Delta_3 = Y - D", "Delta_3 = -D * (1 - Y)", "Delta_3",
                                               "right shape but a wrong value",
-                                              "正しい値になる書き方が見つかりませんでした", "Y - D"),
+                                              "よくある書き間違いではなさそうです", "Y - D"),
     "sigma' as U (1 - U)": _training("dsigmoid_du(U_2)", "U_2 * (1 - U_2)", "Delta_2", "written as U_2 (1 - U_2)",
                                      "σ(U_2) の値を使います", "W_3.T"),
     "sigma' as sigma(U) (1 - U)": _training("dsigmoid_du(U_2)", "sigmoid(U_2) * (1 - U_2)", "Delta_2",
                                             "sigma(U_2) (1 - U_2)", "2つ目の因子も σ の値", "W_3.T"),
     "Delta_2 from Y": _training("Delta_2 = (W_3.T @ Delta_3)", "Delta_2 = (W_3.T @ Y)", "Delta_2",
-                                "seems mixed up with another variable", "`Y` は、別の変数と取り違えている",
+                                "should be another variable", "ここは `Y` ではなく",
                                 "W_3^T"),
     "dLdW_3 sign": _training("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = -Delta_3 @ Z_2.T", "dLdW_3", "sign", "符号が逆"),
     "dLdb_2 sign": _training("dLdb_2 = Delta_2.sum(axis=1, keepdims=True)",
@@ -100,9 +100,9 @@ WRONG = {
                                "the learning rate eta is one factor too many", "学習率 eta がよけいに"),
     "b_3 without eta": _training("b_3 = b_3 - eta * dLdb_3", "b_3 = b_3 - dLdb_3", "b_3", "eta is missing"),
     "* for the matrix product": _training("U_2 = W_2 @ X + b_2", "U_2 = W_2 * X + b_2", "U_2",
-                                          "multiplies element by element", "`*` は要素ごとの積"),
+                                          "should be a matrix product", "行列の積 `@` を使います"),
     "* for the matrix product in dLdW_3": _training("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = Delta_3 * Z_2.T", "dLdW_3",
-                                                    "multiplies element by element", "`*` は要素ごとの積",
+                                                    "should be a matrix product", "行列の積 `@` を使います",
                                                     "Delta_3 @ Z_2.T"),
     "Delta_3 with Y (1 - Y) again": _training("Delta_3 = Y - D", "Delta_3 = (Y - D) * Y * (1 - Y)", "Delta_3",
                                               "multiplied in once more", "よけいに掛けて"),
@@ -151,28 +151,26 @@ WRONG = {
     "W_3 step with dLdb_3": _training("W_3 = W_3 - eta * dLdW_3", "W_3 = W_3 - eta * dLdb_3", "W_3",
                                       "bias's gradient", "バイアスの勾配"),
     "dLdW_3 factors swapped": _training("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = Z_2.T @ Delta_3", "dLdW_3",
-                                        "wrong order", "掛ける順番が逆"),
+                                        "wrong way round", "左右が逆"),
     "W_3 left untransposed": _training("Delta_2 = (W_3.T @ Delta_3)", "Delta_2 = (W_3 @ Delta_3)", "Delta_2",
-                                       "W_3 (10, 256) seems to be left untransposed", "W_3 (10, 256)"),
+                                       "`W_3` seems to need a .T", "`W_3` は転置 (.T) して使う"),
     "W_2 step transposed": _training("W_2 = W_2 - eta * dLdW_2", "W_2 = W_2 - eta * dLdW_2.T", "W_2",
-                                     "dLdW_2 is already (256, 784)", "dLdW_2 はすでに (256, 784)"),
+                                     "The .T of `dLdW_2.T` looks unneeded", "`dLdW_2.T` の .T は不要"),
     "X transposed twice": _training("U_2 = W_2 @ X + b_2", "U_2 = W_2 @ X.T + b_2", "U_2", "transposes it twice",
                                     "二重に転置"),
     "X untransposed in dLdW_2": _training("dLdW_2 = Delta_2 @ X.T", "dLdW_2 = Delta_2 @ X", "dLdW_2",
-                                          "X (784, 100) seems to be left untransposed",
-                                          "X (784, 100) が転置されていない"),
+                                          "`X` seems to need a .T", "`X` は転置 (.T) して使う"),
     "Z_2 untransposed in dLdW_3": _training("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = Delta_3 @ Z_2", "dLdW_3",
-                                            "Z_2 (256, 100) seems to be left untransposed",
-                                            "Z_2 (256, 100) が転置されていない"),
+                                            "`Z_2` seems to need a .T", "`Z_2` は転置 (.T) して使う"),
     "dLdW_3 transposed": _training("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = Z_2 @ Delta_3.T", "dLdW_3",
-                                   "result is transposed", "結果が転置"),
+                                   "seems to need a .T", "転置 (.T) して使う"),
     "U_3 from X": _training("U_3 = W_3 @ Z_2 + b_3", "U_3 = W_3 @ X + b_3", "U_3", "X (784, 100)",
                             "X (784, 100) のところで形が合いません"),
     "Delta_3 untransposed in dLdW_3": _training("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = Delta_3.T @ Z_2.T", "dLdW_3",
                                                 "Delta_3", "Delta_3"),
     # lines that raise: named at the line, with the notebook's shapes
     "product in the wrong order": _training("U_2 = W_2 @ X + b_2", "U_2 = X @ W_2 + b_2", "U_2",
-                                            "(size 256 is different from 100)", "掛ける順番が逆"),
+                                            "(size 256 is different from 100)", "左右が逆"),
     "a typo": _training("Delta_2 = (W_3.T @ Delta_3)", "Delta_2 = (W_3.T @ Dleta_3)", "Delta_2", "Dleta_3"),
     "derivative at U_3": _training("dsigmoid_du(U_2)", "dsigmoid_du(U_3)", "Delta_2", "(256,100) (10,100)",
                                    "U_3 (10, 100)"),
@@ -252,11 +250,30 @@ WRONG = {
                            "testacc", "one-hot Y_test", "y_test"),
     "accuracy in percent": Line("test-predict", "calculate_accuracy(y_test, y_hat)",
                                 "calculate_accuracy(y_test, y_hat) * 100", "testacc", "times 100"),
+    # from the first review of issue 36 (lines nobody here wrote, scored before they informed the code)
+    "inference: np.dot with X transposed twice": Line("inference", "U_2 = W_2 @ X + b_2",
+                                                      "U_2 = np.dot(W_2, X.T) + b_2", "inference.U_2", "unneeded",
+                                                      ".T は不要"),
+    "softmax with max - U": Line("functions", SOFTMAX_RETURN,
+                                 "  E = np.exp(U.max(axis=reduce_axis, keepdims=True) - U)\n"
+                                 "  return E / E.sum(axis=reduce_axis, keepdims=True)", "softmax", "sign",
+                                 "符号が逆", "足し算"),
+    "Delta_2 / batch size": _training("Delta_2 = (W_3.T @ Delta_3) * dsigmoid_du(U_2)",
+                                      "Delta_2 = (W_3.T @ Delta_3) * dsigmoid_du(U_2) / batch_size", "Delta_2",
+                                      "need not be divided", "batch_size で割る必要はありません",
+                                      "学習率 eta を掛けて"),
+    "Delta_3 indexed by whole rows": _training("Delta_3 = Y - D", "Delta_3 = Y.copy()\n"
+                                               "    Delta_3[D.argmax(axis=0), :] -= 1", "Delta_3",
+                                               "right shape but a wrong value", "よくある書き間違いではなさそうです",
+                                               "D を引き"),
+    "W_3 stepped by a mean": _training("W_3 = W_3 - eta * dLdW_3", "W_3 = W_3 - eta * dLdW_3.mean()", "W_3",
+                                       "does not need its mean", "平均 (mean)は不要", "更新されていません"),
 }
 
 # The wrong lines that raise (an error, named at the line) and the one that leaves its blank empty; every other wrong
 # line computes a wrong value or shape.
-RAISES = {"dLdW_3 factors swapped", "X untransposed in dLdW_2", "Z_2 untransposed in dLdW_3", "U_3 from X",
+RAISES = {"inference: np.dot with X transposed twice",
+          "dLdW_3 factors swapped", "X untransposed in dLdW_2", "Z_2 untransposed in dLdW_3", "U_3 from X",
           "W_3 left untransposed", "W_2 step transposed", "X transposed twice", "Delta_3 untransposed in dLdW_3",
           "product in the wrong order", "a typo", "derivative at U_3", "not Python", "softmax without reshape(shp)",
           "inference: U_3 crashes", "inference: X transposed twice", "inference: U_3 from X",
@@ -270,6 +287,10 @@ EMPTY = {"return left empty"}
 # lines no edit within two reaches (a derivation gone wrong, not a slip); only the table names them. The share of
 # WRONG named without the table is printed and held at 85% or more by tests/test_cells.py.
 SLIPS = {
+    'inference: np.dot with X transposed twice': 'transpose extra',
+    'softmax with max - U': 'sign',
+    'Delta_2 / batch size': 'extra factor',
+    'W_3 stepped by a mean': 'sum extra',
     'bias subtracted': 'operator',
     'bias missing': 'missing term',
     'no activation': 'function missing',
@@ -375,6 +396,7 @@ STRUCTURAL = {
     'return left empty',
 }
 CONCEPTUAL = {
+    'Delta_3 indexed by whole rows',
     'Delta_3 as dL/dY',
     'Delta_3 per-class derivative',
     'softmax with a fixed axis',
@@ -508,6 +530,18 @@ _RIGHT = [
     *_right("functions", DSIGMOID_RETURN, "return sigmoid(U) - sigmoid(U) ** 2"),
     *_right("test-predict", "testacc = calculate_accuracy(y_test, y_hat)",
             "testacc = calculate_accuracy(y_test, Y_hat.argmax(axis=1))"),
+    # blocks of any kind (issue 36): a loop that fills a column at a time, an indexed update, an in-place out=
+    *_right("train", DELTA_2, "Delta_2 = np.zeros(U_2.shape)\n    for n in range(U_2.shape[1]):\n"
+            "      Delta_2[:, n] = np.dot(W_3.T, Delta_3[:, n]) * dsigmoid_du(U_2[:, n])"),
+    *_right("train", "Delta_3 = Y - D", "Delta_3 = Y.copy()\n"
+            "    Delta_3[D.argmax(axis=0), np.arange(D.shape[1])] -= 1",
+            "Delta_3 = np.zeros(Y.shape)\n    for k in range(Y.shape[0]):\n      Delta_3[k, :] = Y[k, :] - D[k, :]"),
+    *_right("train", "dLdb_3 = Delta_3.sum(axis=1, keepdims=True)", "dLdb_3 = np.zeros((Delta_3.shape[0], 1))\n"
+            "    for n in range(Delta_3.shape[1]):\n      dLdb_3[:, 0] += Delta_3[:, n]"),
+    *_right("train", "W_3 = W_3 - eta * dLdW_3", "np.subtract(W_3, eta * dLdW_3, out=W_3)"),
+    *_right("train", "b_2 = b_2 - eta * dLdb_2", "np.subtract(b_2, eta * dLdb_2, out=b_2)"),
+    *_right("inference", "U_2 = W_2 @ X + b_2", "U_2 = np.zeros((W_2.shape[0], X.shape[1]))\n"
+            "  for n in range(X.shape[1]):\n    U_2[:, n] = W_2 @ X[:, n] + b_2[:, 0]"),
 ]
 RIGHT = {f"{line.cell}: {line.original.strip()[:40]} -> {line.written.strip()}": line for line in _RIGHT}
 

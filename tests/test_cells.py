@@ -161,9 +161,10 @@ def call_check(line):
     """The notebook's check of line's cell, as the notebook calls it, with line written in."""
     if line.cell == "train":
         return lambda: check_training({}, source=apply(notebook_cell("train"), line))
-    if line.cell == "functions":
-        ns = {"np": np}
-        exec(apply(notebook_cell("functions"), line), ns)
+    if line.cell == "functions":  # the cell's source as IPython records it (In), as in a notebook
+        source = apply(notebook_cell("functions"), line)
+        ns = {"np": np, "In": ["", source]}
+        exec(source, ns)
         return lambda: check_functions(ns)
     if line.cell == "inference":
         return lambda: check_inference({"inference": None, "In": ["", apply(notebook_cell("inference"), line)]})
