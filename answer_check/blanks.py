@@ -119,6 +119,7 @@ def _update(param):
                      (lambda r: r[old] - r["eta"] ** 2 * r[grad], *mistake("update eta twice")),
                      (lambda r: r[old] - 2 * r["eta"] * r[grad], *mistake("update twice")),
                      (lambda r: -r["eta"] * r[grad], *mistake("update old left out", param=param)),
+                     (lambda r: r["eta"] * r[grad], *mistake("update old left out", param=param)),  # and the sign
                      (lambda r: r[old] - r["eta"] * r[grad] / r["n"], *mistake("update divided by the batch")),
                      (lambda r: r[old], *mistake("not updated", param=param)),
                      *([(lambda r: r[old] - r["eta"] * r[grad.replace("W", "b")],
@@ -161,6 +162,8 @@ FUNCTIONS = {
     "softmax": Blank("softmax(U)_k = exp(U_k − max U) / Σ_i exp(U_i − max U)  (along reduce_axis)", "", True, (
         (lambda r: softmax(r["U"], axis=1 - r["axis"]), *mistake("softmax other axis")),
         (lambda r: np.exp(r["U"] - r["U"].max(axis=r["axis"], keepdims=True)), *mistake("softmax not divided")),
+        (lambda r: np.exp(r["U"] - r["U"].max(axis=r["axis"], keepdims=True)) / np.exp(r["U"]).sum(
+            axis=r["axis"], keepdims=True), *mistake("softmax shifted on top only")),
     )),
     "softmax_cross_entropy": Blank("L = −Σ_n Σ_k D_kn log Y_kn", "", True, (
         (lambda r: -r["L"], *mistake("loss minus missing")),
@@ -171,6 +174,7 @@ FUNCTIONS = {
         (lambda r: sigmoid(-r["U"]), *mistake("sigmoid sign")),
         (lambda r: np.tanh(r["U"]), *mistake("sigmoid tanh")),
         (lambda r: 1 + np.exp(-r["U"]), *mistake("sigmoid brackets")),
+        (lambda r: np.tanh(r["U"] / 2), *mistake("sigmoid tanh alone")),
     )),
     "dsigmoid_du": Blank("σ'(U) = σ(U) (1 − σ(U))", "", True, (
         (lambda r: sigmoid(r["U"]), *mistake("dsigmoid is sigma")),
@@ -190,6 +194,7 @@ TEST = {
         (lambda r: r["valid_acc"], *mistake("labels of y_valid")),
         (lambda r: r["valacc"], *mistake("valacc reused")),
         (lambda r: 100 * r["testacc"], *mistake("times 100")),
+        (lambda r: r["testacc"] * len(r["Y_hat"]), *mistake("a count")),
         (lambda r: r["one_hot_acc"], *mistake("one-hot Y_test")),
     )),
 }

@@ -59,8 +59,11 @@ def text(ja, detail="", en=()):
 def slip_message(slips, hints, show_fix, widths=None):
     """(ja, en) for one or two slips: each where it is and what kind; with hints, the part as it should be."""
     ja, en = [], []
+    show_fix = show_fix and len(slips) == 1  # two edits mend the line only together: neither alone is shown as right
     for slip in slips:
         one_ja, one_en = words.slip_sentence(slip, widths)
+        if one_ja in ja:  # the same slip twice (U for sigmoid(U), in both factors): said once
+            continue
         if hints and show_fix and slip.fixed and slip.kind not in ("literal", "name", "other name", "intermediate"):
             one_ja += " " + say("fix shown", part=slip.part, fixed=slip.fixed)[0]
         elif hints and show_fix and slip.kind in ("name", "other name", "intermediate"):

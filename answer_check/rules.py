@@ -81,6 +81,40 @@ def _is_method(node):
 def _reduction_keywords(node):
     return {k.arg: k for k in node.keywords}
 
+# NumPy's names for the operators, read as the operators before the rules run, so a slip is found however it is
+# spelled; the node keeps the learner's place, so a message quotes their own text (np.dot(W_3.T, Delta_3)).
+_OPERATOR_CALLS = {"dot": ast.MatMult, "matmul": ast.MatMult, "multiply": ast.Mult, "subtract": ast.Sub,
+                   "add": ast.Add, "divide": ast.Div, "true_divide": ast.Div}
+
+
+class Spelling(ast.NodeTransformer):
+    """np.dot(a, b), np.matmul, a.dot(b) -> a @ b; np.multiply, np.subtract, np.add, np.divide -> * - + /;
+    np.transpose(a) -> a.T. Calls with keywords (out=, axis=) are left as written."""
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        func, args = node.func, node.args
+        if node.keywords or not isinstance(func, ast.Attribute):
+            return node
+        numpy = isinstance(func.value, ast.Name) and func.value.id == "np"
+        if numpy and func.attr in _OPERATOR_CALLS and len(args) == 2:
+            return ast.copy_location(ast.BinOp(args[0], _OPERATOR_CALLS[func.attr](), args[1]), node)
+        if not numpy and func.attr == "dot" and len(args) == 1:
+            return ast.copy_location(ast.BinOp(func.value, ast.MatMult(), args[0]), node)
+        if numpy and func.attr == "transpose" and len(args) == 1:
+            return ast.copy_location(ast.Attribute(args[0], "T", ast.Load()), node)
+        return node
+
+
+def read_spelling(statements):
+    """The statements with NumPy's operator calls read as operators (``Spelling``), the learner's places kept."""
+    return [ast.fix_missing_locations(Spelling().visit(statement)) for statement in statements]
+
+
+def _transposed(node):
+    return node.value if isinstance(node, ast.Attribute) and node.attr == "T" else ast.Attribute(node, "T", ast.Load())
+
+
 class Rules:
     """The edits the rules make at each place of one block: ``statements`` (the learner's, parsed), the scope ``env``
     it ran in and ``name``, the value the block must leave. ``vocabulary``: names (and calls) a factor or a term left
@@ -169,6 +203,14 @@ class Rules:
             yield swapped, Slip("order", part, _text(swapped))
 
     def _transposes(self, node, part):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):  # Delta @ W for W.T @ Delta
+            swapped = ast.BinOp(_transposed(node.right), ast.MatMult(), _transposed(node.left))
+            yield swapped, Slip("order transposed", part, _text(swapped))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                (node.func.attr in ("flatten", "ravel", "squeeze") and not node.args) or
+                (node.func.attr == "reshape" and len(node.args) == 1 and _text(node.args[0]) in ("-1", "(-1,)"))):
+            yield node.func.value, Slip("flattened", part, _text(node.func.value), node.func.attr,
+                                        shape=self._shape(node) or ())
         if isinstance(node, ast.Attribute) and node.attr == "T":
             yield node.value, Slip("transpose extra", part, _text(node.value))
         elif self._shape(node) is not None and len(self._shape(node)) == 2 and not isinstance(node, ast.Constant):
@@ -294,8 +336,9 @@ class Rules:
         name = _call_name(node)
         if name and node.args and _call_name(node.args[0]) == name:
             yield node.args[0], Slip("function twice", part, _text(node.args[0]), name)
-        if name and node.args and name not in _REDUCTIONS and name not in ("dot", "matmul") \
-                and not _is_method(node) and len(node.args) == 1:
+        known = any(name in family for family in FUNCTION_FAMILIES) or name in NP_FUNCTIONS
+        if name and known and node.args and name not in _REDUCTIONS and name not in ("dot", "matmul") \
+                and not _is_method(node) and len(node.args) == 1:  # a learner's own helper is not "one too many"
             yield node.args[0], Slip("function extra", part, _text(node.args[0]), name)
         for family in FUNCTION_FAMILIES:
             if name in family:
@@ -376,7 +419,8 @@ class Rules:
 
 
 # The order single edits are tried in: the edits that change least first, insertions (the most numerous) last.
-RANK = ("operator", "transpose extra", "name", "spelling", "function", "axis", "keepdims", "sign", "order", "index",
+RANK = ("operator", "transpose extra", "name", "spelling", "function", "axis", "keepdims", "flattened", "sign", "order",
+        "order transposed", "index",
         "literal", "function twice", "sum extra", "sum everything", "slice extra", "extra factor", "extra term",
         "extra constant",
         "brackets", "function extra",

@@ -14,7 +14,7 @@ import time
 import numpy as np
 
 from .interpret import UnknownName, Unsupported, run_block
-from .rules import NOT_IN_PAIRS, RANK, Rules, Slip, _set, _text
+from .rules import NOT_IN_PAIRS, RANK, Rules, Slip, _set, _text, read_spelling
 
 SEARCH_SECONDS = 10.0  # a search stops here whatever is left of its budget (a right one takes under a second)
 SHORT = 14  # a line of at most this many expression nodes is searched for pairs of edits too
@@ -213,6 +213,7 @@ def search(source, env, name, is_right, vocabulary=(), literals=None, budget=Non
         return _brackets_fixed(text, env, name, is_right, budget or Budget())
     if not statements:
         return None
+    statements = read_spelling(statements)  # np.dot(a, b) is a @ b to the rules; the messages quote the learner's text
     finder = Search(statements, env, name, text, tuple(vocabulary), literals or {}, budget or Budget())
     finder.also = list(also)
     try:

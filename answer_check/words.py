@@ -46,6 +46,14 @@ def _name_relation(old, new):
     return "別の変数と取り違えています", "another variable's"
 
 
+def _spaced(text):
+    """text with a space on each side that meets code or Latin letters, none beside Japanese: the particles around it
+    then read as the course writes them (「に σ' を」, 「に学習率 eta を」)."""
+    left = " " if text[:1].isascii() or text[:1] in "σΔη∂" else ""
+    right = " " if text[-1:].isascii() or text[-1:] in "σΔη∂'" else ""
+    return f"{left}{text}{right}"
+
+
 def _factor_words(factor):
     """What a factor is, in the course's words, where it has a name of its own."""
     if "dsigmoid_du" in factor:
@@ -107,14 +115,14 @@ def _name(slip):
 def _extra_factor(slip):
     part, what = slip.part, slip.what
     if "sigmoid" in what and "Delta_2" in part:
-        return (f"`{part}` では σ' が2回掛かっています: Δ_2 にはもう σ' が入っています。",
+        return (f"`{part}` では σ' が2回掛かっています。Δ_2 にはもう σ' が入っています。",
                 f"sigma' is multiplied twice in `{part}`: Delta_2 already holds it.")
     if "sigmoid" in what:
         return f"`{part}` の `{what}` は不要です。", f"`{part}` does not need its factor `{what}`."
     ja, en = _factor_words(what)
     if slip.op == "/":
-        return f"`{part}` では、{ja} で割る必要はありません。", f"`{part}` need not be divided by {en}."
-    return f"`{part}` では、{ja} がよけいに掛かっています。", f"In `{part}`, {en} is one factor too many."
+        return f"`{part}` では、{_spaced(ja)}で割る必要はありません。", f"`{part}` need not be divided by {en}."
+    return f"`{part}` では、{_spaced(ja)}がよけいに掛かっています。", f"In `{part}`, {en} is one factor too many."
 
 
 def _missing(slip):
@@ -125,8 +133,8 @@ def _missing(slip):
         return (f"`{slip.part}` {verb[0]}",
                 f"`{slip.part}` does not {verb[1]} `{slip.what}`.")
     if slip.op == "/":
-        return f"`{slip.part}` を {ja} で割り忘れています。", f"`{slip.part}` is not divided by {en}."
-    return f"`{slip.part}` に {ja} を掛け忘れています。", f"`{slip.part}` misses the factor {en}."
+        return f"`{slip.part}` を{_spaced(ja)}で割り忘れています。", f"`{slip.part}` is not divided by {en}."
+    return f"`{slip.part}` に{_spaced(ja)}を掛け忘れています。", f"`{slip.part}` misses the factor {en}."
 
 
 def _function(slip):
@@ -135,10 +143,10 @@ def _function(slip):
         return (f"`{slip.part}` の np.log10 は常用対数です。誤差の log は自然対数 np.log です。",
                 f"np.log10 in `{slip.part}` is base 10: the loss's log is the natural np.log.")
     if (old, new) == ("mean", "sum"):
-        return (f"`{slip.part}` は、平均 (mean) ではなく和 (sum) です。平均は、和を要素の数で割ったものです。",
+        return (f"`{slip.part}` では、平均 (mean) ではなく和 (sum) を使います。平均は、和を要素の数で割ったものです。",
                 f"The mean of `{slip.part}` should be a sum: a mean divides the sum by the number of entries.")
     (old_ja, old_en), (new_ja, new_en) = _FUNCTION.get(old, (old, old)), _FUNCTION.get(new, (new, new))
-    return (f"`{slip.part}` では、{old_ja}ではなく{new_ja}を使います。",
+    return (f"`{slip.part}` では、{_spaced(old_ja).lstrip()}ではなく{_spaced(new_ja)}を使います。",
             f"`{slip.part}` takes {new_en}, not {old_en}.")
 
 
@@ -175,7 +183,7 @@ def slip_sentence(slip, widths=None):
     what_ja, what_en = _FUNCTION.get(slip.what, (slip.what, slip.what))
     setting_ja, setting_en = _SETTING.get(slip.what, (slip.what, slip.what))
     words = {"part": slip.part, "what": slip.what, "fixed": slip.fixed, "shape": notebook_shape(slip.shape, widths),
-             "what_ja": what_ja, "what_en": what_en, "setting_ja": setting_ja, "setting_en": setting_en}
+             "what_ja": _spaced(what_ja), "what_en": what_en, "setting_ja": setting_ja, "setting_en": setting_en}
     ja, en = SLIP_WORDS[slip.kind]  # a kind without words is an error (tests/test_words.py lists every kind's)
     return ja.format(**words), en.format(**words)
 

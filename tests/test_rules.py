@@ -26,7 +26,16 @@ ONE_EACH = {
     "slice extra": ("Z = A @ B + c[:1]", None, ()),
     "function extra": ("Z = np.exp(A @ B) + c", ENV["A"] @ ENV["B"] + ENV["c"], ()),
     "extra constant": ("Z = np.log(1 - A)", np.log(ENV["A"]), ()),
+    "order transposed": ("Z = B.T @ A.T", ENV["A"] @ ENV["B"], ()),
+    "flattened": ("Z = A @ B + c.ravel()", None, ()),
 }
+
+
+def test_numpys_operator_calls_are_read_as_operators_and_quoted_as_written():
+    found = slips.search("Z = np.multiply(A, B) + c", ENV, "Z", right_when(ENV["A"] @ ENV["B"] + ENV["c"]))
+    assert found and found[0].kind == "operator" and found[0].part == "np.multiply(A, B)"
+    found = slips.search("Z = np.dot(B.T, A.T)", ENV, "Z", right_when(ENV["A"] @ ENV["B"]))
+    assert found and found[0].kind == "order transposed" and found[0].part == "np.dot(B.T, A.T)"
 
 
 @pytest.mark.parametrize("kind", sorted(ONE_EACH))
