@@ -268,6 +268,24 @@ WRONG = {
                                                "D を引き"),
     "W_3 stepped by a mean": _training("W_3 = W_3 - eta * dLdW_3", "W_3 = W_3 - eta * dLdW_3.mean()", "W_3",
                                        "does not need its mean", "平均 (mean) は不要", "更新されていません"),
+    # from the second review of issue 36
+    "softmax shifted on top only": Line("functions", SOFTMAX_RETURN,
+                                        "  e = np.exp(U - np.max(U, axis=reduce_axis).reshape(shp))\n"
+                                        "  return e / np.sum(np.exp(U), axis=reduce_axis).reshape(shp)", "softmax",
+                                        "numerator's exp only", "分子の exp でだけ"),
+    "softmax of the transpose, transposed back": _training("Z_3 = softmax(U_3)", "Z_3 = softmax(U_3.T).T", "Z_3",
+                                                           "looks unneeded", ".T は不要"),
+    "dLdb_3 summed over the classes by a helper": _training(
+        "dLdb_3 = Delta_3.sum(axis=1, keepdims=True)",
+        "def batch_sum(M):\n      return np.sum(M, axis=0, keepdims=True)\n    dLdb_3 = batch_sum(Delta_3)", "dLdb_3",
+        "wrong axis", "足す方向", "不要"),
+    "b_3 overwritten by its step": _training("b_3 = b_3 - eta * dLdb_3", "b_3 = eta * dLdb_3", "b_3",
+                                             "the old b_3 is left out", "更新前の b_3"),
+    "testacc as a count": Line("test-predict", "testacc = calculate_accuracy(y_test, y_hat)",
+                               "testacc = np.sum(y_hat == y_test)", "testacc", "number of right predictions",
+                               "枚数"),
+    "sigmoid as tanh(U/2) alone": Line("functions", SIGMOID_RETURN, "return np.tanh(U / 2)", "sigmoid",
+                                       "tanh(U/2) alone", "tanh(U/2) だけ"),
 }
 
 # The wrong lines that raise (an error, named at the line) and the one that leaves its blank empty; every other wrong
@@ -287,6 +305,7 @@ EMPTY = {"return left empty"}
 # lines no edit within two reaches (a derivation gone wrong, not a slip); only the table names them. The share of
 # WRONG named without the table is printed and held at 85% or more by tests/test_cells.py.
 SLIPS = {
+    'softmax of the transpose, transposed back': 'transpose extra + transpose extra',
     'inference: np.dot with X transposed twice': 'transpose extra',
     'softmax with max - U': 'sign',
     'Delta_2 / batch size': 'extra factor',
@@ -388,6 +407,7 @@ SLIPS = {
     'accuracy in percent': 'extra factor',
 }
 STRUCTURAL = {
+    'dLdb_3 summed over the classes by a helper',
     "sigma' computed but not kept",
     'not Python',
     'textbook softmax that overflows',
@@ -396,6 +416,10 @@ STRUCTURAL = {
     'return left empty',
 }
 CONCEPTUAL = {
+    'softmax shifted on top only',
+    'b_3 overwritten by its step',
+    'testacc as a count',
+    'sigmoid as tanh(U/2) alone',
     'Delta_3 indexed by whole rows',
     'Delta_3 as dL/dY',
     'Delta_3 per-class derivative',
