@@ -122,6 +122,7 @@ def _update(param):
                      (lambda r: r["eta"] * r[grad], *mistake("update old left out", param=param)),  # and the sign
                      (lambda r: r[old] - r["eta"] * r[grad] / r["n"], *mistake("update divided by the batch")),
                      (lambda r: r[old], *mistake("not updated", param=param)),
+                     (lambda r: r[old] - r["eta"], *mistake("eta alone", param=param)),
                      *([(lambda r: r[old] - r["eta"] * r[grad.replace("W", "b")],
                          *mistake("bias gradient for the weight", param=param, grad=grad.replace("W", "b")))]
                        if param.startswith("W") else []),

@@ -64,7 +64,8 @@ def slip_message(slips, hints, show_fix, widths=None):
         one_ja, one_en = words.slip_sentence(slip, widths)
         if one_ja in ja:  # the same slip twice (U for sigmoid(U), in both factors): said once
             continue
-        if hints and show_fix and slip.fixed and slip.kind not in ("literal", "name", "other name", "intermediate"):
+        if hints and show_fix and slip.fixed and slip.kind not in ("literal", "name", "other name", "intermediate",
+                                                                   "names swapped"):  # both names change, not one
             one_ja += " " + say("fix shown", part=slip.part, fixed=slip.fixed)[0]
         elif hints and show_fix and slip.kind in ("name", "other name", "intermediate"):
             one_ja += " " + say("name fix shown", fixed=slip.fixed)[0]

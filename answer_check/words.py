@@ -97,6 +97,8 @@ SLIP_WORDS = _TABLES["SLIP_WORDS"]
 def _operator(slip):
     old, new = ("**", slip.what[2:]) if slip.what.startswith("**") else (slip.what[:1], slip.what[1:])
     ja, en = _OPERATION.get(new, (new, new))
+    if old not in slip.part:  # written as NumPy's call (np.dot, np.multiply): the call is the operator
+        return f"`{slip.part}` ではなく、{ja} を使います。", f"`{slip.part}` should be {en}."
     return f"`{slip.part}` の `{old}` ではなく、{ja} を使います。", f"The `{old}` of `{slip.part}` should be {en}."
 
 
@@ -134,7 +136,7 @@ def _missing(slip):
                 f"`{slip.part}` does not {verb[1]} `{slip.what}`.")
     if slip.op == "/":
         return f"`{slip.part}` を{_spaced(ja)}で割り忘れています。", f"`{slip.part}` is not divided by {en}."
-    return f"`{slip.part}` に{_spaced(ja)}を掛け忘れています。", f"`{slip.part}` misses the factor {en}."
+    return f"`{slip.part}` に{_spaced(ja)}を掛け忘れています。", f"`{slip.part}` misses a factor: {en}."
 
 
 def _function(slip):

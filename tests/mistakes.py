@@ -286,6 +286,11 @@ WRONG = {
                                "枚数"),
     "sigmoid as tanh(U/2) alone": Line("functions", SIGMOID_RETURN, "return np.tanh(U / 2)", "sigmoid",
                                        "tanh(U/2) alone", "tanh(U/2) だけ"),
+    # from the third review of issue 36
+    "W_2 minus eta alone": _training("W_2 = W_2 - eta * dLdW_2", "W_2 = W_2 - eta", "W_2", "only eta is subtracted",
+                                     "学習率 eta だけを引いています"),
+    "Delta_3 as Y - 1": _training("Delta_3 = Y - D", "Delta_3 = Y - 1", "Delta_3", "right shape but a wrong value",
+                                  "よくある書き間違いではなさそうです"),
 }
 
 # The wrong lines that raise (an error, named at the line) and the one that leaves its blank empty; every other wrong
@@ -416,6 +421,8 @@ STRUCTURAL = {
     'return left empty',
 }
 CONCEPTUAL = {
+    'W_2 minus eta alone',
+    'Delta_3 as Y - 1',
     'softmax shifted on top only',
     'b_3 overwritten by its step',
     'testacc as a count',

@@ -38,3 +38,18 @@ def test_a_missing_line_is_said_missing_and_an_empty_blank_empty():
                     lineno=44)
     assert message.render("training.b_2", empty)[0] == ["学習のセルの b_2 の行 (44行目) がまだ埋まっていません。",
                                                           "式を見ながら書いてください。"]
+
+
+def test_two_names_swapped_show_no_one_sided_fix():
+    from answer_check.rules import Slip
+
+    ja, _ = message.slip_message([Slip("names swapped", "Y", "D", "Y")], hints=True, show_fix=True)
+    assert "入れ替わっています" in ja and "で合います" not in ja
+
+
+def test_a_pair_of_slips_shows_no_fix_and_a_sentence_once():
+    from answer_check.rules import Slip
+
+    twice = [Slip("function missing", "U", "sigmoid(U)", "sigmoid")] * 2
+    ja, _ = message.slip_message(twice, hints=True, show_fix=True)
+    assert ja.count("通し忘れています") == 1 and "で合います" not in ja
