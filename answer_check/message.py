@@ -66,12 +66,12 @@ def slip_message(slips, hints, show_fix, widths=None):
             continue
         if hints and show_fix and slip.fixed and slip.kind not in ("literal", "name", "other name", "intermediate",
                                                                    "names swapped"):  # both names change, not one
-            one_ja += " " + say("fix shown", part=slip.part, fixed=slip.fixed)[0]
+            one_ja += say("fix shown", part=slip.part, fixed=slip.fixed)[0]
         elif hints and show_fix and slip.kind in ("name", "other name", "intermediate"):
-            one_ja += " " + say("name fix shown", fixed=slip.fixed)[0]
+            one_ja += say("name fix shown", fixed=slip.fixed)[0]
         ja.append(one_ja)
         en.append(one_en)
-    return " ".join(ja), " ".join(en)
+    return "".join(ja), " ".join(en)  # Japanese sentences follow each other without a space
 
 
 def hint_pointer(blank, hints=True, empty=False):
