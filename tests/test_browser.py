@@ -83,6 +83,7 @@ def server(request, tmp_path):
     work = tmp_path / "work"
     work.mkdir()
     for name in HELPER_MODULES:
+        (work / name).parent.mkdir(exist_ok=True)
         shutil.copy(ROOT / name, work / name)
     settings = tmp_path / "settings"
     for name, values in SETTINGS.items():
