@@ -89,11 +89,16 @@ _OPERATOR_CALLS = {"dot": ast.MatMult, "matmul": ast.MatMult, "multiply": ast.Mu
 
 class Spelling(ast.NodeTransformer):
     """np.dot(a, b), np.matmul, a.dot(b) -> a @ b; np.multiply, np.subtract, np.add, np.divide -> * - + /;
-    np.transpose(a) -> a.T. Calls with keywords (out=, axis=) are left as written."""
+    np.transpose(a) -> a.T; np.add.reduce(x, ...) -> np.sum(x, ...). Operator calls with keywords (out=) are left as
+    written."""
 
     def visit_Call(self, node):
         self.generic_visit(node)
         func, args = node.func, node.args
+        if isinstance(func, ast.Attribute) and func.attr == "reduce" and isinstance(func.value, ast.Attribute) \
+                and func.value.attr == "add" and isinstance(func.value.value, ast.Name) and func.value.value.id == "np":
+            summed = ast.Attribute(ast.Name("np", ast.Load()), "sum", ast.Load())  # np.add.reduce is np.sum
+            return ast.copy_location(ast.Call(summed, args, node.keywords), node)
         if node.keywords or not isinstance(func, ast.Attribute):
             return node
         numpy = isinstance(func.value, ast.Name) and func.value.id == "np"

@@ -51,3 +51,9 @@ def test_every_kind_is_made_by_a_line_of_the_tables_or_of_this_file():
     made = {kind for kinds in SLIPS.values() for kind in kinds.split(" + ")} | set(ONE_EACH)
     assert set(rules.RANK) - made == set(), \
         "kinds no line makes: add a learner's line that makes it to WRONG and SLIPS in tests/mistakes.py"
+
+
+def test_np_add_reduce_is_read_as_a_sum():
+    want = (ENV["A"] @ ENV["B"]).sum(axis=1, keepdims=True)
+    found = slips.search("Z = np.add.reduce(A @ B, axis=0, keepdims=True)", ENV, "Z", right_when(want))
+    assert found and found[0].kind == "axis" and found[0].part.startswith("np.add.reduce(")
