@@ -74,12 +74,6 @@ def _function_slips(name, one, probe, probes, how):
     return search(body, env, "__return__", how, "functions", is_right, also)
 
 
-def _finite(result):
-    """Whether a probe's recorded value is numbers, all finite."""
-    got = decode(result.get("value") or {})
-    return got is not None and bool(np.all(np.isfinite(got)))
-
-
 def _judge_function(name, one, probes, how):
     largest = 0.0  # the largest relative error over the probes, for a right function
     for result, probe in zip(one["probes"], probes, strict=False):
