@@ -20,8 +20,8 @@ HANDOUT_NO_HINTS = "mnist_mlp_exercise_no_hints.ipynb"
 # helpers, then this package. ``helpers_version`` is what that cell compares, so a stale copy is replaced.
 COURSE_HELPERS = ("utils.py", "progress.py", "mnist_data.py")
 PACKAGE_FILES = ("__init__.py", "cells.py", "runlines.py", "judge.py", "probes.py", "verdict.py", "shapes.py",
-                 "slips.py", "rules.py", "interpret.py", "message.py", "words.py", "words.txt", "blanks.py",
-                 "reference.py", "course.py", "contract.py", "mistake_values.json")
+                 "slips.py", "rules.py", "syntax.py", "interpret.py", "message.py", "words.py", "words.txt",
+                 "blanks.py", "reference.py", "course.py", "contract.py", "mistake_values.json")
 HELPERS = (*COURSE_HELPERS, *(f"{PACKAGE.name}/{name}" for name in PACKAGE_FILES))
 
 

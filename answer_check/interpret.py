@@ -28,7 +28,7 @@ NP_FUNCTIONS = {"exp", "log", "log10", "log2", "log1p", "expm1", "tanh", "sqrt",
                 "dot", "matmul", "transpose", "maximum", "minimum", "clip", "multiply", "divide", "add", "subtract",
                 "square", "reshape", "asarray", "array", "negative", "cosh", "sinh", "where", "logaddexp",
                 "tile", "repeat", "argmax", "outer", "ones_like", "zeros_like", "float32", "float64", "power",
-                "ones", "zeros", "full", "eye", "squeeze", "expand_dims", "broadcast_to", "copy"}
+                "ones", "zeros", "full", "eye", "squeeze", "expand_dims", "broadcast_to", "copy", "arange"}
 METHODS = {"sum", "mean", "max", "min", "dot", "reshape", "argmax", "astype", "copy", "transpose", "clip", "squeeze",
            "ravel", "flatten"}
 BUILTINS = {"float": float, "int": int, "len": len, "list": list, "abs": abs, "tuple": tuple, "max": max, "min": min}
@@ -81,7 +81,8 @@ _MADE = {"tile": lambda a, k: np.size(a[0]) * _size_of(a[1] if len(a) > 1 else k
          "ones": lambda a, k: _size_of(a[0] if a else k["shape"]),
          "zeros": lambda a, k: _size_of(a[0] if a else k["shape"]),
          "full": lambda a, k: _size_of(a[0] if a else k["shape"]),
-         "broadcast_to": lambda a, k: _size_of(a[1] if len(a) > 1 else k["shape"])}
+         "broadcast_to": lambda a, k: _size_of(a[1] if len(a) > 1 else k["shape"]),
+         "arange": lambda a, k: len(range(*(math.ceil(float(x)) for x in a))) if len(a) < 3 or a[2] else 0}
 _REFUSED_KEYWORDS = {"out", "where", "like", "subok", "casting", "order"}  # out= would write into the scope's arrays
 
 
@@ -136,7 +137,9 @@ def _eval(node, env):  # one branch per kind of node, read top to bottom
         raise UnknownName(node.attr)  # an attribute misspelt (.t for .T), perhaps
     if isinstance(node, ast.Subscript):
         value = _eval(node.value, env)
-        return _checked(value[_index(node.slice, env)])
+        index = _index(node.slice, env)
+        _index_fits(value, index)
+        return _checked(value[index])
     if isinstance(node, ast.Tuple | ast.List):
         items = [_eval(element, env) for element in node.elts]
         return tuple(items) if isinstance(node, ast.Tuple) else items
@@ -152,6 +155,22 @@ def _index(node, env):
     if isinstance(node, ast.Tuple):
         return tuple(_index(element, env) for element in node.elts)
     return _eval(node, env)
+
+
+def _index_fits(value, index):
+    """Refuse, before it is made, an indexing whose result has more than MAX_ENTRIES entries: arrays of indices
+    (fancy indexing) make the broadcast of their shapes, times every axis they do not index."""
+    parts = index if isinstance(index, tuple) else (index,)
+    arrays = [np.shape(part) for part in parts if isinstance(part, np.ndarray | list)]
+    if not arrays or not isinstance(value, np.ndarray):
+        return
+    try:
+        picked = _size_of(np.broadcast_shapes(*arrays))
+    except ValueError:
+        return  # indices that do not broadcast: NumPy itself says so
+    rest = value.shape[len(parts):] if len(parts) <= value.ndim else ()
+    slices = [value.shape[i] for i, part in enumerate(parts[:value.ndim]) if isinstance(part, slice)]
+    _limit(picked * _size_of(tuple(rest)) * _size_of(tuple(slices)))
 
 
 def _call(node, env):
@@ -181,30 +200,86 @@ def _call(node, env):
     return _checked(func(*args, **kwargs))
 
 
+MAX_STEPS = 10_000  # the statements one block may run, loops included (the tiny problem's loops take under 100)
+
+
 def run_block(statements, env, name):
-    """Run a block of simple statements (``x = ...``, ``x += ...``, ``shp[i] = ...``, ``return ...``) in a copy of
-    env; the value it leaves in ``name`` (or returns)."""
+    """Run a block of simple statements (``x = ...``, ``x += ...``, ``A[:, n] = ...``, ``A[i] += ...``,
+    ``for n in range(...):``, ``return ...``) in a copy of env (an array is copied before the block writes into
+    it); the value it leaves in ``name`` (or returns)."""
     env = dict(env)
+    returned = _run(statements, env, set(), [MAX_STEPS])
+    if returned is not _NOTHING:
+        return returned
+    if name not in env:
+        raise Unsupported("never assigned")
+    return env[name]
+
+
+_NOTHING = object()
+
+
+def _run(statements, env, owned, steps):
+    """Run ``statements`` in ``env``; what a ``return`` gives, or _NOTHING. ``owned``: the ids of the arrays this
+    run made or copied (only those are written into); ``steps``: [the statements left to run]."""
     for statement in statements:
+        steps[0] -= 1
+        if steps[0] < 0:
+            raise Unsupported("too many steps")
         if isinstance(statement, ast.Return):
             return evaluate(statement.value, env) if statement.value is not None else None
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-            value = evaluate(statement.value, env)
-            target = statement.targets[0]
-            if isinstance(target, ast.Name):
-                env[target.id] = value
-            elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) \
-                    and isinstance(env.get(target.value.id), list):
-                env[target.value.id][_eval(target.slice, env)] = value
-            else:
-                raise Unsupported("assignment")
-        elif isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
-            env[statement.target.id] = evaluate(ast.BinOp(ast.Name(statement.target.id, ast.Load()), statement.op,
-                                                          statement.value), env)
+            _store(statement.targets[0], evaluate(statement.value, env), env, owned)
+        elif isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name | ast.Subscript):
+            target = statement.target
+            read = ast.Subscript(target.value, target.slice, ast.Load()) if isinstance(target, ast.Subscript) \
+                else ast.Name(target.id, ast.Load())
+            _store(target, evaluate(ast.BinOp(read, statement.op, statement.value), env), env, owned)
+        elif isinstance(statement, ast.For) and isinstance(statement.target, ast.Name) and not statement.orelse \
+                and _is_range(statement.iter):
+            bounds = [evaluate(arg, env) for arg in statement.iter.args]
+            if not all(isinstance(b, int | np.integer) for b in bounds) or len(range(*bounds)) > MAX_STEPS:
+                raise Unsupported("range")
+            for number in range(*bounds):
+                env[statement.target.id] = number
+                returned = _run(statement.body, env, owned, steps)
+                if returned is not _NOTHING:
+                    return returned
         elif isinstance(statement, ast.Expr):
             continue
         else:
             raise Unsupported(type(statement).__name__)
-    if name not in env:
-        raise Unsupported("never assigned")
-    return env[name]
+    return _NOTHING
+
+
+def _is_range(node):
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range" and \
+        1 <= len(node.args) <= 3 and not node.keywords
+
+
+def _store(target, value, env, owned):
+    if isinstance(target, ast.Name):
+        env[target.id] = value
+        if isinstance(value, np.ndarray):
+            owned.discard(id(value))  # a value bound by name may be the scope's own: copied before it is written
+        return
+    if not (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
+            and isinstance(env.get(target.value.id), np.ndarray | list)):
+        raise Unsupported("assignment")
+    base = env[target.value.id]
+    if id(base) not in owned:
+        base = base.copy()
+        env[target.value.id] = base
+        owned.add(id(base))
+    index = _index(target.slice, env) if isinstance(base, np.ndarray) else _eval(target.slice, env)
+    if isinstance(base, np.ndarray):
+        _index_fits(base, index)
+    try:
+        base[index] = value
+    except (TypeError, ValueError, IndexError) as e:
+        raise Unsupported("assignment") from e
+
+
+def advance(statement, env):
+    """Run one statement in ``env`` itself (its arrays copied before they are written into); errors propagate."""
+    _run([statement], env, set(), [MAX_STEPS])

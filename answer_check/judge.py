@@ -82,7 +82,7 @@ class _LineJudge:
         if self.made.get("unassigned"):
             return None
         env = scope(self.cell, self.name, self.right, self.how.course)
-        return search(self.made["line"], env, self.name, self.how, self.cell, self.is_right)
+        return search(self.made.get("block") or self.made["line"], env, self.name, self.how, self.cell, self.is_right)
 
     def verdict(self):
         value, notebook = self.made.get("value") or {}, self.made.get("notebook") or {}

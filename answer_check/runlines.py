@@ -140,7 +140,7 @@ def _assigned(statement):
 
 def statement_text(lines, first, last):
     """The learner's statement as written (a wrapped one whole), comments left out."""
-    return "\n".join(line.split("#")[0].rstrip() for line in lines[first - 1:last]).strip()
+    return textwrap.dedent("\n".join(line.split("#")[0].rstrip() for line in lines[first - 1:last])).strip()
 
 
 def _exec(code, namespace, seconds):
@@ -209,8 +209,9 @@ def run_lines(source, rows, ns, right, shapes_ns=None, seconds=None, first_line=
     next one that assigns another row or reads it without assigning it (a row assigned on two lines, the second
     reading the first, is one block). Then the row takes its right value (``right[row]``), so the lines
     after it run on right inputs. shapes_ns mirrors ns with zeros of the notebook's sizes: each line runs there too.
-    Returns {row: {"line", "lineno", "value", "raised", "notebook"}}; "notebook" is {"shape": [...]} or
-    {"raised": [...]}; "line" is the block's lines, or the one that raised, at "lineno".
+    Returns {row: {"line", "lineno", "value", "raised", "notebook", "block"}}; "notebook" is {"shape": [...]} or
+    {"raised": [...]}; "line" is the block's lines, or the one that raised, at "lineno"; "block" the block's lines up
+    to the last one run.
     """
     tree, broken = parse(fill_blanks(source))
     source_lines = source.split("\n")
@@ -231,7 +232,8 @@ def run_lines(source, rows, ns, right, shapes_ns=None, seconds=None, first_line=
             first, last = block["at"] if raised is None else block["raised_at"]
             made[name] = {"line": statement_text(source_lines, first, last), "lineno": first + first_line - 1,
                           "notebook": notebook, "raised": _error(raised) if raised is not None else None,
-                          "value": encode(ns.get(name)) if raised is None else None}
+                          "value": encode(ns.get(name)) if raised is None else None,
+                          "block": statement_text(source_lines, block["at"][0], last)}  # what the search mends
             ns[name] = np.copy(right[name])
             if shapes_ns is not None and name in STEP and STEP[name].shape:
                 shapes_ns[name] = reference.notebook_zeros(STEP[name].shape, course)

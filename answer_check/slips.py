@@ -9,12 +9,15 @@ against a ``Budget``, so a check answers at once, and a search stops at its dead
 """
 
 import ast
+import textwrap
 import time
 
 import numpy as np
 
-from .interpret import UnknownName, Unsupported, run_block
-from .rules import NOT_IN_PAIRS, RANK, Rules, Slip, _set, _text, read_spelling
+from .interpret import UnknownName, Unsupported, advance, evaluate, run_block
+from .rules import _REDUCTIONS, NOT_IN_PAIRS, RANK, RULES
+from .syntax import Slip, call_name, is_method, parent_map, put, read_spelling
+from .syntax import text as _text
 
 SEARCH_SECONDS = 10.0  # a search stops here whatever is left of its budget (a right one takes under a second)
 SHORT = 14  # a line of at most this many expression nodes is searched for pairs of edits too
@@ -34,6 +37,83 @@ class Budget:
         if time.monotonic() > self.deadline:
             self.left = -1
         return self.left >= 0
+
+
+class Rules:
+    """The edits the rules make at each place of one block: ``statements`` (the learner's, parsed), the scope ``env``
+    it ran in and ``name``, the value the block must leave. ``vocabulary``: names (and calls) a factor or a term left
+    out may be; ``literals``: {setting: value} a number may stand for."""
+
+    def __init__(self, statements, env, name, source, vocabulary, literals):
+        self.statements, self.env, self.name, self.source = statements, env, name, source
+        self.vocabulary, self.literals = vocabulary, literals
+        self.values = {}
+
+    def record(self):
+        """The value of every expression node of the learner's block, as it ran (for the rules that need shapes);
+        a loop's body as it runs the first time."""
+        self._record(self.statements, dict(self.env))
+
+    def _record(self, statements, env):
+        for statement in statements:
+            if isinstance(statement, ast.For) and isinstance(statement.target, ast.Name):
+                try:
+                    first = range(*[evaluate(arg, env) for arg in statement.iter.args])[0]
+                    self._record(statement.body, {**env, statement.target.id: first})
+                except Exception:  # a loop the interpreter does not run: its body has no shapes to go by
+                    pass
+            else:
+                for node in ast.walk(statement):
+                    if isinstance(node, ast.expr) and not isinstance(getattr(node, "ctx", None), ast.Store):
+                        try:
+                            self.values[id(node)] = evaluate(node, env)
+                        except Exception:  # a part that does not evaluate has no shape to go by
+                            pass
+            try:
+                advance(statement, env)
+            except Exception:  # a statement the interpreter does not run: its names keep their values
+                pass
+
+    def shape(self, node):
+        """The shape ``node`` made on the tiny problem, or None."""
+        value = self.values.get(id(node))
+        return np.shape(value) if isinstance(value, np.ndarray | np.generic | int | float) else None
+
+    def sites(self):
+        """Every expression node of the block's right-hand sides, with where it sits."""
+        roots = [s for statement in self.statements for s in ast.walk(statement)  # loops' bodies too
+                 if isinstance(s, ast.Assign | ast.AugAssign | ast.Return) and s.value]
+        parents = {}
+        for statement in roots:
+            parents.update(parent_map(statement))
+        for statement in roots:
+            spine = set(self._spine(statement.value))
+            for node in ast.walk(statement.value):
+                if isinstance(node, ast.expr) and id(node) in parents:
+                    yield node, parents[id(node)], id(node) in spine
+
+    def _spine(self, node, depth=0):
+        """The nodes a factor or a term may be missing at: the expression, its operands down the arithmetic, and
+        what a sign or a sum (np.sum(...), -...) holds."""
+        yield id(node)
+        if depth >= 3:
+            return
+        if isinstance(node, ast.BinOp):
+            yield from self._spine(node.left, depth + 1)
+            yield from self._spine(node.right, depth + 1)
+        elif isinstance(node, ast.UnaryOp):
+            yield from self._spine(node.operand, depth + 1)
+        elif call_name(node) in _REDUCTIONS and node.args and not is_method(node):
+            yield from self._spine(node.args[0], depth + 1)
+
+    def edits(self, node, spine):
+        """(replacement node, Slip) for each single edit at ``node``: every rule of ``RULES`` in rank order (the
+        insertions only where a factor or a term may be missing)."""
+        part = (ast.get_source_segment(self.source, node) if hasattr(node, "lineno") else None) or _text(node)
+        for each in RULES:
+            if spine or not each.spine:
+                yield from each.edits(self, node, part)
+
 
 
 class Search(Rules):
@@ -73,7 +153,7 @@ class Search(Rules):
     def _pairs(self, singles, brackets, is_right):
         """The first pair of edits that makes the block right: with a bracket moved in one of them or in neither."""
         for parent, field, index, node, new, slip in singles:
-            _set(parent, field, index, new)
+            put(parent, field, index, new)
             try:
                 seconds = sorted(self._candidates(first=slip), key=lambda c: RANK.index(c[5].kind))
                 for parent2, field2, index2, node2, new2, slip2 in seconds:
@@ -86,7 +166,7 @@ class Search(Rules):
                     if self.budget.left <= 0:
                         return None
             finally:
-                _set(parent, field, index, node)
+                put(parent, field, index, node)
         return None
 
     def _names_swapped(self, is_right):
@@ -125,8 +205,7 @@ class Search(Rules):
                 rest = self.statements[:number] + self.statements[number + 1:]
                 try:
                     if self.budget.spend() and is_right(run_block(rest, self.env, self.name)):
-                        text = _text(self.statements[number])
-                        return (Slip("line twice", text, ""),)
+                        return (Slip("line twice", _text(self.statements[number]), ""),)
                 except Exception:  # the block without it still does not evaluate: not this slip
                     return None
         return None
@@ -162,7 +241,7 @@ class Search(Rules):
     def _try(self, parent, field, index, node, new, is_right, degenerate_ok=True):
         if not self.budget.spend():
             return False
-        _set(parent, field, index, new)
+        put(parent, field, index, new)
         try:
             if not degenerate_ok and self._degenerate():
                 return False
@@ -173,7 +252,7 @@ class Search(Rules):
         except Exception:  # a candidate that does not evaluate is simply not a fix
             return False
         finally:
-            _set(parent, field, index, node)
+            put(parent, field, index, node)
 
 
 def _frozen(value):
@@ -206,9 +285,15 @@ def search(source, env, name, is_right, vocabulary=(), literals=None, budget=Non
     """
     env = {key: _frozen(value) for key, value in env.items()}  # nothing evaluated may change the caller's arrays
     also = [({key: _frozen(value) for key, value in other.items()}, right) for other, right in also]
-    text = "\n".join(line.strip() for line in source.split("\n"))
+    text = textwrap.dedent(source).strip("\n")
     try:
         statements = ast.parse(text).body
+    except IndentationError:  # a wrapped line's continuation less indented than its start: read line by line
+        text = "\n".join(line.strip() for line in source.split("\n"))
+        try:
+            statements = ast.parse(text).body
+        except SyntaxError:
+            return _brackets_fixed(text, env, name, is_right, budget or Budget())
     except SyntaxError:
         return _brackets_fixed(text, env, name, is_right, budget or Budget())
     if not statements:

@@ -178,10 +178,23 @@ _SLIP_SAYERS = {"operator": _operator, "name": _name, "other name": _name, "extr
                 "argument scale": _argument, "bracket": _bracket, "sum missing": _sum_missing}
 
 
+def slip_words(kind):
+    """The words of one kind of slip: a function of (slip, widths) giving (ja, en). A kind without words is an
+    error naming the row to add (``rules.Rule`` asks for its kind's words when it is made)."""
+    if kind in _SLIP_SAYERS:
+        return lambda slip, widths=None: _SLIP_SAYERS[kind](slip)
+    if kind not in SLIP_WORDS:
+        raise KeyError(f"the slip kind {kind!r} has no words: add a row `{kind} | ja | en` to SLIP_WORDS in "
+                       "answer_check/words.txt")
+    return _template
+
+
 def slip_sentence(slip, widths=None):
     """(ja, en): where a slip is in the learner's line and what kind of slip it is, never the fixed line."""
-    if slip.kind in _SLIP_SAYERS:
-        return _SLIP_SAYERS[slip.kind](slip)
+    return slip_words(slip.kind)(slip, widths)
+
+
+def _template(slip, widths=None):
     what_ja, what_en = _FUNCTION.get(slip.what, (slip.what, slip.what))
     setting_ja, setting_en = _SETTING.get(slip.what, (slip.what, slip.what))
     words = {"part": slip.part, "what": slip.what, "fixed": slip.fixed, "shape": notebook_shape(slip.shape, widths),

@@ -289,8 +289,28 @@ WRONG = {
     # from the third review of issue 36
     "W_2 minus eta alone": _training("W_2 = W_2 - eta * dLdW_2", "W_2 = W_2 - eta", "W_2", "only eta is subtracted",
                                      "学習率 eta だけを引いています"),
-    "Delta_3 as Y - 1": _training("Delta_3 = Y - D", "Delta_3 = Y - 1", "Delta_3", "right shape but a wrong value",
-                                  "よくある書き間違いではなさそうです"),
+    "Delta_3 as Y - 1": _training("Delta_3 = Y - D", "Delta_3 = Y - 1", "Delta_3", "acts on every entry alike",
+                                  "数なので、すべての要素に同じだけ", "よくある書き間違いではなさそうです"),
+    "cross-entropy indexed by the class alone": Line("functions", "return -np.sum(D * np.log(Y))",
+                                                     "return -np.sum(np.log(Y[D.argmax(axis=0)]))",
+                                                     "softmax_cross_entropy", "row (class) number alone",
+                                                     "行 (クラス) の番号だけで選んでいる"),
+    "cross-entropy indexed example first": Line("functions", "return -np.sum(D * np.log(Y))",
+                                                "return -np.sum(np.log(Y[np.arange(Y.shape[1]), D.argmax(axis=0)]))",
+                                                "softmax_cross_entropy", "wrong way round", "行と列の番号が逆"),
+    "sigma' at U_3 inside the product": _training(DELTA_2, "Delta_2 = W_3.T @ (Delta_3 * dsigmoid_du(U_3))",
+                                                  "Delta_2", "before W_3.T", "W_3ᵀ を掛ける前に掛けています",
+                                                  "よくある書き間違いではなさそうです"),
+    "Delta_2 by a loop, sigma' at U_3": _training(DELTA_2, "Delta_2 = np.zeros(U_2.shape)\n"
+                                                 "    for n in range(U_2.shape[1]):\n"
+                                                 "      Delta_2[:, n] = np.dot(W_3.T, Delta_3[:, n]) * "
+                                                 "dsigmoid_du(U_3[:, n])", "Delta_2", "layer 3",
+                                                 "`U_3` は3層目の変数です", "形と、それぞれの変数の形を見比べて"),
+    "inference: U_2 by a loop, bias subtracted": Line("inference", "U_2 = W_2 @ X + b_2",
+                                                      "U_2 = np.zeros((W_2.shape[0], X.shape[1]))\n"
+                                                      "  for n in range(X.shape[1]):\n"
+                                                      "    U_2[:, n] = W_2 @ X[:, n] - b_2[:, 0]",
+                                                      "inference.U_2", "bias", "符号が逆"),
 }
 
 # The wrong lines that raise (an error, named at the line) and the one that leaves its blank empty; every other wrong
@@ -300,7 +320,8 @@ RAISES = {"inference: np.dot with X transposed twice",
           "W_3 left untransposed", "W_2 step transposed", "X transposed twice", "Delta_3 untransposed in dLdW_3",
           "product in the wrong order", "a typo", "derivative at U_3", "not Python", "softmax without reshape(shp)",
           "inference: U_3 crashes", "inference: X transposed twice", "inference: U_3 from X",
-          "* for the matrix product", "* for the matrix product in dLdW_3", "sigma' with a .T"}
+          "* for the matrix product", "* for the matrix product in dLdW_3", "sigma' with a .T",
+          "cross-entropy indexed example first", "Delta_2 by a loop, sigma' at U_3"}
 EMPTY = {"return left empty"}
 
 
@@ -410,6 +431,12 @@ SLIPS = {
     'validation images': 'name',
     'one-hot labels': 'name + name',
     'accuracy in percent': 'extra factor',
+    'Delta_3 as Y - 1': 'number for array',
+    'cross-entropy indexed by the class alone': 'column index missing',
+    'cross-entropy indexed example first': 'index order',
+    "sigma' at U_3 inside the product": 'derivative inside',
+    "Delta_2 by a loop, sigma' at U_3": 'name',
+    'inference: U_2 by a loop, bias subtracted': 'operator',
 }
 STRUCTURAL = {
     'dLdb_3 summed over the classes by a helper',
@@ -422,7 +449,6 @@ STRUCTURAL = {
 }
 CONCEPTUAL = {
     'W_2 minus eta alone',
-    'Delta_3 as Y - 1',
     'softmax shifted on top only',
     'b_3 overwritten by its step',
     'testacc as a count',
@@ -484,7 +510,9 @@ _RIGHT = [
             "  return -np.sum(D * np.log(Y + 1e-5))",
             "  Y = np.clip(Y, epsilon, 1-epsilon)\n  return -(D * np.log(Y)).sum()",
             "  Y = np.clip(Y, epsilon, 1-epsilon)\n  return -np.sum(np.sum(D * np.log(Y), axis=0))",
-            "  return -np.sum(D * np.log(Y.astype(np.float32) + np.float32(epsilon)))"),
+            "  return -np.sum(D * np.log(Y.astype(np.float32) + np.float32(epsilon)))",
+            "  Y = np.clip(Y, epsilon, 1-epsilon)\n"
+            "  return -np.sum(np.log(Y[D.argmax(axis=0), np.arange(Y.shape[1])]))"),
     *_right("functions", SIGMOID_RETURN,
             "return 1 / (1 + np.exp(-U))",
             "return 1.0 / (1.0 + np.exp(-U))",

@@ -41,14 +41,14 @@ def test_a_missing_line_is_said_missing_and_an_empty_blank_empty():
 
 
 def test_two_names_swapped_show_no_one_sided_fix():
-    from answer_check.rules import Slip
+    from answer_check.syntax import Slip
 
     ja, _ = message.slip_message([Slip("names swapped", "Y", "D", "Y")], hints=True, show_fix=True)
     assert "入れ替わっています" in ja and "で合います" not in ja
 
 
 def test_a_pair_of_slips_shows_no_fix_and_a_sentence_once():
-    from answer_check.rules import Slip
+    from answer_check.syntax import Slip
 
     twice = [Slip("function missing", "U", "sigmoid(U)", "sigmoid")] * 2
     ja, _ = message.slip_message(twice, hints=True, show_fix=True)

@@ -1,10 +1,12 @@
 """answer_check/rules.py: the error model. Every kind of edit is tried in RANK's order, and each rule makes its kind:
 by a line of tests/mistakes.py the search must name (SLIPS), or by a line here."""
 
+import re
+
 import numpy as np
 import pytest
 
-from answer_check import rules, slips
+from answer_check import rules, slips, syntax
 from mistakes import SLIPS
 
 ENV = {"A": np.arange(6.0).reshape(2, 3) + 1, "B": np.arange(12.0).reshape(3, 4) - 5, "c": np.array([[1.0], [2.0]]),
@@ -18,6 +20,18 @@ def right_when(want):
 def test_the_order_names_each_kind_once_and_the_kinds_left_out_of_pairs_are_kinds():
     assert len(set(rules.RANK)) == len(rules.RANK)
     assert set(rules.NOT_IN_PAIRS) <= set(rules.RANK)
+    assert rules.RANK == tuple(each.kind for each in rules.RULES)
+
+
+def test_a_rule_holds_its_words_and_a_rule_without_words_cannot_be_made():
+    slip = syntax.Slip("sign", "U_2", "-U_2")
+    for each in rules.RULES:
+        assert callable(each.words) and each.words is not None
+    sign = next(each for each in rules.RULES if each.kind == "sign")
+    ja, en = sign.words(slip)
+    assert "`U_2` の符号が逆です" in ja and "sign" in en
+    with pytest.raises(KeyError, match=re.escape("add a row `a new kind | ja | en` to SLIP_WORDS in answer_check/")):
+        rules.Rule("a new kind", lambda rules_, node, part: iter(()))
 
 
 # The kinds no line of tests/mistakes.py makes yet, each on a line of its own.
