@@ -37,7 +37,11 @@ _BINARY = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div
 
 
 def _checked(value):
-    if isinstance(value, np.ndarray) and value.size > MAX_ENTRIES:
+    if isinstance(value, np.ndarray) and (value.size > MAX_ENTRIES or value.dtype == object):
+        raise Unsupported("too big")  # an object array holds Python integers of any size
+    if isinstance(value, int) and not -2**63 <= value < 2**63:
+        raise Unsupported("a big integer")  # never arithmetic on Python's unbounded integers
+    if isinstance(value, tuple | list) and sum(np.size(v) for v in value) > MAX_ENTRIES:
         raise Unsupported("too big")
     return value
 
@@ -95,7 +99,7 @@ def evaluate(node, env):
 def _eval(node, env):  # one branch per kind of node, read top to bottom
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool | int | float) or node.value is None:
-            return node.value
+            return _checked(node.value)
         raise Unsupported("constant")
     if isinstance(node, ast.Name):
         if node.id == "np":
@@ -141,7 +145,11 @@ def _eval(node, env):  # one branch per kind of node, read top to bottom
         _index_fits(value, index)
         return _checked(value[index])
     if isinstance(node, ast.Tuple | ast.List):
-        items = [_eval(element, env) for element in node.elts]
+        items, entries = [], 0
+        for element in node.elts:  # the entries the items hold together are bounded as they are made
+            items.append(_eval(element, env))
+            entries += np.size(items[-1]) if isinstance(items[-1], np.ndarray) else 1
+            _limit(entries)
         return tuple(items) if isinstance(node, ast.Tuple) else items
     if isinstance(node, ast.Call):
         return _call(node, env)
@@ -188,6 +196,8 @@ def _call(node, env):
             _limit(_MADE[name](args, kwargs))
         elif name in ("dot", "matmul") and len(args) == 2:
             _product_fits(*args)
+        elif name in ("dot", "matmul") and len(args) == 1 and isinstance(getattr(func, "__self__", None), np.ndarray):
+            _product_fits(func.__self__, args[0])  # a.dot(b), the method
         else:
             _shapes_fit(*args, *kwargs.values())
     except (TypeError, ValueError, KeyError, IndexError, OverflowError) as e:
@@ -197,7 +207,7 @@ def _call(node, env):
         isinstance(getattr(func, "__self__", None), np.ndarray | np.generic)
     if not callable(func) or not allowed:
         raise Unsupported(name)
-    return _checked(func(*args, **kwargs))
+    return _checked(func(*[float(a) if isinstance(a, int) and name == "power" else a for a in args], **kwargs))
 
 
 MAX_STEPS = 10_000  # the statements one block may run, loops included (the tiny problem's loops take under 100)

@@ -228,7 +228,10 @@ def run_lines(source, rows, ns, right, shapes_ns=None, seconds=None, first_line=
             elif in_notebook is not None:
                 notebook = {"raised": _error(in_notebook)}
             else:
-                notebook = {"shape": [int(s) for s in np.shape(shapes_ns.get(name))]}
+                try:
+                    notebook = {"shape": [int(s) for s in np.shape(shapes_ns.get(name))]}
+                except ValueError:  # a ragged value (W_2 @ X, b_2): not numbers, which its own verdict says
+                    notebook = {}
             first, last = block["at"] if raised is None else block["raised_at"]
             made[name] = {"line": statement_text(source_lines, first, last), "lineno": first + first_line - 1,
                           "notebook": notebook, "raised": _error(raised) if raised is not None else None,

@@ -21,6 +21,8 @@ from .syntax import text as _text
 
 SEARCH_SECONDS = 10.0  # a search stops here whatever is left of its budget (a right one takes under a second)
 SHORT = 14  # a line of at most this many expression nodes is searched for pairs of edits too
+MAX_NODES = 400  # a block with more syntax nodes is not searched (a course line has under 40, a loop under 80)
+MAX_CHARACTERS = 4_000  # nor a longer one
 LINE_BUDGET = 4_000  # candidates evaluated for one line (a check searches one line: it answers well under a second)
 
 
@@ -286,8 +288,12 @@ def search(source, env, name, is_right, vocabulary=(), literals=None, budget=Non
     env = {key: _frozen(value) for key, value in env.items()}  # nothing evaluated may change the caller's arrays
     also = [({key: _frozen(value) for key, value in other.items()}, right) for other, right in also]
     text = textwrap.dedent(source).strip("\n")
+    if len(text) > MAX_CHARACTERS:
+        return None
     try:
         statements = ast.parse(text).body
+    except (RecursionError, MemoryError):  # nested deeper than Python's parser goes: no slip to find
+        return None
     except IndentationError:  # a wrapped line's continuation less indented than its start: read line by line
         text = "\n".join(line.strip() for line in source.split("\n"))
         try:
@@ -296,8 +302,8 @@ def search(source, env, name, is_right, vocabulary=(), literals=None, budget=Non
             return _brackets_fixed(text, env, name, is_right, budget or Budget())
     except SyntaxError:
         return _brackets_fixed(text, env, name, is_right, budget or Budget())
-    if not statements:
-        return None
+    if not statements or len(text) > MAX_CHARACTERS or sum(1 for s in statements for _ in ast.walk(s)) > MAX_NODES:
+        return None  # a block beyond any slip (the search's work grows with the line's length): the honest sentence
     statements = read_spelling(statements)  # np.dot(a, b) is a @ b to the rules; the messages quote the learner's text
     finder = Search(statements, env, name, text, tuple(vocabulary), literals or {}, budget or Budget())
     finder.also = list(also)

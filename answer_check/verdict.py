@@ -119,10 +119,13 @@ def scope(cell, name, right, course):
     return ns
 
 
+SEARCH = True  # False: no slip search (the grader's second try at a record whose search ran out of its limits)
+
+
 def search(source, env, name, how, cell, is_right, also=()):
     literals = {key: getattr(how.course, key) for key in ("eta", "batch_size", "nb_classes")
                 if getattr(how.course, key) is not None}
-    if how.first_only and how.searched:
+    if not SEARCH or (how.first_only and how.searched):
         return None  # the lines after the first wrong one show their mark alone
     how.searched = True
     return slips.search(source, env, name, is_right, VOCABULARY[cell], literals, slips.Budget(), also)

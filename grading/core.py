@@ -16,14 +16,16 @@ import socket
 import sys
 import threading
 import time
+import zipfile
+import zlib
 from pathlib import Path
 
 import nbformat
 import numpy as np
 
-from answer_check import contract, judge, reference
+from answer_check import contract, reference
 from answer_check.blanks import STEP
-from grading import report, sandbox, state
+from grading import judging, report, sandbox, state
 from grading.submissions import GradingError, TooLarge, submissions
 
 ROOT = contract.ROOT
@@ -68,6 +70,11 @@ def test_set(mnist, parameters):
 def _weights(data):
     """The four trained arrays from the box's weights.npz (no pickles), or None if they are not the network's."""
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:  # each array's size read before it is inflated
+            sizes = {info.filename: info.file_size for info in archive.infolist()}
+        largest = max(np.prod(reference.notebook_shape(STEP[n].shape)) for n in contract.WEIGHTS) * 8 + 4096
+        if set(sizes) != {f"{n}.npy" for n in contract.WEIGHTS} or max(sizes.values()) > largest:
+            return None
         with np.load(io.BytesIO(data), allow_pickle=False) as z:
             weights = {name: np.asarray(z[name]) for name in contract.WEIGHTS}
     except Exception:
@@ -77,14 +84,31 @@ def _weights(data):
     return weights if ok else None
 
 
-def grade_one(data, handout_nb, test, box):
-    """The result of one submission (bytes): its verdicts, test accuracy, notes and problem. ``box(data)`` runs it."""
+def grade_one(data, handout_nb, test, box, run=None):
+    """The result of one submission (bytes): its verdicts, test accuracy, notes and problem. ``box(data)`` runs it;
+    ``run`` (the grader's ``sandbox.Run``; one of its own when None) holds the judging child too. Whatever the bytes
+    hold, the result is a row: a failure the grader did not foresee is this notebook's problem ("grader_error")."""
+    if run is None:
+        with sandbox.Run(sandbox=False) as own:
+            return grade_one(data, handout_nb, test, box, own)
+    try:
+        return _grade(data, handout_nb, test, box, run)
+    except (sandbox.Stopped, KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as e:  # anything else a notebook's bytes lead to stays on its row; the class goes on
+        return {"problem": report.problem("grader_error", f": {type(e).__name__}"), "notes": [],
+                "checks_changed": False, "test_accuracy": "", "verdicts": {}}
+
+
+def _grade(data, handout_nb, test, box, run):
     result = {"problem": None, "notes": [], "checks_changed": False, "test_accuracy": "", "verdicts": {}}
     try:
         text = data.decode("utf-8")
         nb = nbformat.reads(text, as_version=4)
+        _well_formed(nb)
+        payload = nbformat.writes(nb).encode("utf-8")  # a lone surrogate (\\ud800) in its JSON fails here
     except Exception as e:
-        result["problem"] = report.problem("not_a_notebook", f": {type(e).__name__}")
+        result["problem"] = report.problem("not_a_notebook", f": {type(e).__name__}: {str(e)[:120]}")
         return result
     cells, where = contract.find_cells(nb)
     if not any(cells.values()):
@@ -95,19 +119,50 @@ def grade_one(data, handout_nb, test, box):
         result["notes"].append("セルの順番が入れ替わっていました。配布した順番で採点しました。 / "
                                "The cells were reordered; graded in the handout's order.")
     result["checks_changed"] = contract.checks_changed(nb, handout_nb)
-    ran = box(nbformat.writes(nb).encode("utf-8"))
+    ran = box(payload)
     made = ran.get("made")
     if not isinstance(made, dict):
         result["problem"] = ran.get("problem") or report.problem("no_record")
         return result
-    try:
-        verdicts = judge.judge_cells(made, hints=contract.has_hints(text))
-    except Exception as e:  # data the runner would never write: forged, or cut short
-        result["problem"] = report.problem("record_unreadable", f" ({type(e).__name__})")
+    verdicts = _judged(made, contract.has_hints(text), run, result)
+    if verdicts is None:
         return result
-    result["verdicts"] = scrub({name: v.as_dict() for name, v in verdicts.items()})
+    result["verdicts"] = scrub(verdicts)
     _accuracy(result, ran, cells, verdicts, test, handout_nb)
     return result
+
+
+def _well_formed(nb):
+    """ValueError unless every cell is a dict with a cell_type and a text source (valid JSON may hold anything)."""
+    cells = nb.get("cells")
+    if not isinstance(cells, list):
+        raise ValueError("no list of cells")
+    for number, cell in enumerate(cells, 1):
+        source = cell.get("source") if isinstance(cell, dict) else None
+        if not isinstance(cell, dict) or not isinstance(cell.get("cell_type"), str) or not (
+                isinstance(source, str) or (isinstance(source, list) and all(isinstance(x, str) for x in source))):
+            raise ValueError(f"cell {number} has no cell_type or no text source")
+
+
+def _judged(made, hints, run, result):
+    """{blank: verdict as a dict} of the box's record, judged in a bounded child process (``judging.py``); once more
+    without the slip search when the search ran out of the child's limits (the marks are the same, a note says the
+    causes were not searched); None, with the row's problem set, when even that fails."""
+    for search in (True, False):
+        try:
+            verdicts = judging.judge(made, hints, run, search=search)
+        except judging.JudgingFailed as e:
+            reason = e.reason
+            continue
+        if not (isinstance(verdicts, dict) and set(verdicts) == set(report.BLANK_COLUMNS)):
+            result["problem"] = report.problem("record_unreadable", "")
+            return None
+        if not search:
+            result["notes"].append(f"答え合わせの原因探しが上限を超えたので ({reason})、原因の説明なしで採点しました。"
+                                   f" / The slip search ran out of its limits ({reason}): graded without its causes.")
+        return verdicts
+    result["problem"] = report.problem("not_judged", f": {reason}")
+    return None
 
 
 def _machine_words():
@@ -164,7 +219,7 @@ def _raised(failed, cells, handout_nb):
 
 
 def _accuracy(result, ran, cells, verdicts, test, handout_nb):
-    unfinished = [name for name, v in verdicts.items() if v.status in ("empty", "error")]
+    unfinished = [name for name, v in verdicts.items() if v["status"] in ("empty", "error")]
     run = ran.get("run") or {}
     if cells["training"] is None:
         result["notes"].append("学習のセルがないので、テストデータの正解率は測れません。 / "
@@ -234,6 +289,8 @@ def _read(entry):
     except OSError as e:
         code = "symlink" if e.errno == errno.ELOOP else "odd_entry"  # a link put there since the class was listed
         return None, _entry_result((code, ""))
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError) as e:
+        return None, _entry_result(("damaged_entry", f": {str(e)[:120]}"))  # a bad checksum, corrupt data
 
 
 def _grade_all(found, folder, run, settings, fresh, jobs, grade, progress):
@@ -335,10 +392,13 @@ def grade_class(class_path, out, jobs=2, timeout=300, memory_mb=3000, parameters
     with state.Report(out) as folder, sandbox.Run(use_sandbox) as run:
         def grade(data, slot):
             return grade_one(data, handout_nb, test, lambda nb: sandbox.run_box(
-                nb, mnist, parameters, timeout, memory_mb, LINE_SECONDS, sandbox=use_sandbox, slot=slot, run=run))
+                nb, mnist, parameters, timeout, memory_mb, LINE_SECONDS, sandbox=use_sandbox, slot=slot, run=run), run)
 
         results, keys = _grade_all(found, folder, run, settings, fresh, jobs, grade, progress)
         box = "bubblewrap" if use_sandbox else "none"
+        for entry in found:
+            if entry.note and entry.note not in results[entry.name]["notes"]:
+                results[entry.name] = {**results[entry.name], "notes": [*results[entry.name]["notes"], entry.note]}
         rows = [report.row(entry.name, results[entry.name], points, box) for entry in found]
         settings_text = {"split": parameters or "the course's (50,000 / 10,000 / 10,000)",
                          "sandbox": "bubblewrap" if use_sandbox else "none (--no-sandbox)",

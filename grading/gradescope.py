@@ -94,14 +94,25 @@ def results(result, points, seconds):
 
 
 def run(root=None):
-    """Grade the notebook in ROOT/submission and write ROOT/results/results.json."""
-    import nbformat
-
+    """Grade the notebook in ROOT/submission and write ROOT/results/results.json, whatever the submission holds:
+    a failure the grader did not foresee is the submission's problem, said in results.json."""
     root = Path(root or os.environ.get("AUTOGRADER_ROOT") or "/autograder")
-    source = root / "source"
-    config = json.loads((source / "config.json").read_text())
     (root / "results").mkdir(parents=True, exist_ok=True)
     start = time.monotonic()
+    config = json.loads((root / "source" / "config.json").read_text())
+    try:
+        result = _graded(root, config)
+    except Exception as e:  # the grader's own failure on this submission: a row that says so, never no results
+        result = {"problem": report.problem("grader_error", f": {type(e).__name__}"), "notes": []}
+    out = results(result, config["points"], time.monotonic() - start)
+    (root / "results" / "results.json").write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+    return out
+
+
+def _graded(root, config):
+    import nbformat
+
+    source = root / "source"
     notebooks = sorted((root / "submission").rglob("*.ipynb")) if (root / "submission").is_dir() else []
     notebooks = [p for p in notebooks if ".ipynb_checkpoints" not in p.parts]
     if not notebooks:
@@ -118,9 +129,7 @@ def run(root=None):
             result["notes"].append(f"{len(notebooks)} 個のノートブックが提出されました。"
                                    f"{notebooks[0].name} を採点しました。 / "
                                    f"{len(notebooks)} notebooks were submitted; {notebooks[0].name} was graded.")
-    out = results(result, config["points"], time.monotonic() - start)
-    (root / "results" / "results.json").write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
-    return out
+    return result
 
 
 if __name__ == "__main__":

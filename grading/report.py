@@ -70,6 +70,20 @@ def row(name, result, points, sandbox="bubblewrap"):
     return {**r, "score": _number(got), "max_score": _number(most), "sandbox": sandbox}
 
 
+def spreadsheet_safe(value):
+    """A grades.csv cell a spreadsheet shows as text: one that begins with =, +, -, @, a tab or a carriage return
+    (a formula to Excel, LibreOffice and Google Sheets) gets a ' before it, as OWASP's "CSV Injection" page advises;
+    a number (a score, an accuracy) is left as it is."""
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        try:
+            float(text)
+            return text
+        except ValueError:
+            return "'" + text
+    return text
+
+
 def _page(title, body):
     return (f"<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
             f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n")
@@ -104,6 +118,16 @@ PROBLEMS = {
                         "cells reordered: graded in the handout's order"),
     "no_record": ("採点の途中で問題が起きました (答え合わせの記録が残りませんでした)。",
                   "the box left no record of the lines"),
+    "not_judged": ("答え合わせの記録を、採点の上限 (時間とメモリー) の中で判定できませんでした。"
+                   "このノートブックは手で確かめてください。",
+                   "the record of the lines could not be judged within the grader's limits: check this notebook by "
+                   "hand"),
+    "grader_error": ("採点の途中で、予期しないエラーが起きました。このノートブックは手で確かめてください。",
+                     "the grader failed on this notebook (the rest of the class is graded): check it by hand"),
+    "damaged_entry": ("zip の中のこのファイルが壊れていて (チェックサムの不一致、壊れたデータ、暗号化)、"
+                      "読めませんでした。提出し直してもらってください。",
+                      "a damaged entry of the class zip (a bad checksum, corrupt data or encrypted): not read; ask "
+                      "for it again"),
     "record_unreadable": ("採点の途中で問題が起きました (答え合わせの記録を読めませんでした)。",
                           "the record of the lines could not be read"),
     "process_cap": ("プロセスの数の上限を超えたため、学習を最後まで実行できませんでした。", "not trained: process cap"),
@@ -282,7 +306,7 @@ def write_report(folder, rows, results, seconds, settings):
     with open(folder / "grades.csv", "w", newline="", encoding="utf-8-sig") as f:
         writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: spreadsheet_safe(value) for key, value in r.items()} for r in rows)
     (folder / "feedback").mkdir()
     for index, r in enumerate(rows, 1):
         page = feedback_page(r["submission"], results[r["submission"]], r, settings)

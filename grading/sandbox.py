@@ -36,8 +36,8 @@ from answer_check import contract
 from grading import report
 
 ROOT = contract.ROOT
-PACKAGE = tuple(f"grading/{name}" for name in ("__init__.py", "__main__.py", "core.py", "gradescope.py", "report.py",
-                                               "runner.py", "sandbox.py", "state.py", "submissions.py"))
+PACKAGE = tuple(f"grading/{name}" for name in ("__init__.py", "__main__.py", "core.py", "gradescope.py", "judging.py",
+                                               "report.py", "runner.py", "sandbox.py", "state.py", "submissions.py"))
 BOX_FILES = ("grading/__init__.py", "grading/runner.py", "nbrun.py", *contract.HELPERS, contract.HANDOUT)  # in a box
 PROCESSES = 256  # processes and threads a box may have at once (a kernel and its client use about 30)
 FILE_MB = 100  # the largest file a box may write
@@ -356,13 +356,21 @@ def run_box(data, mnist, parameters, timeout, memory_mb, line_seconds, sandbox=T
                 errors.seek(max(0, errors.seek(0, os.SEEK_END) - 2000))
                 stderr = errors.read()
             results.update(_collect(box / "out", stderr, phase))
-            shutil.rmtree(box / "out", ignore_errors=True)
+            _remove(box / "out")  # whatever the notebook left there: a folder, a file, a link
             (box / "out").mkdir()
             if as_root:
                 os.chown(box / "out", uid, uid)
         return results
     finally:
         shutil.rmtree(top, ignore_errors=True)
+
+
+def _remove(path):
+    """Remove a path of the box, whatever it has become; never follows a link."""
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _kill_group(process):
@@ -385,14 +393,15 @@ def _collect(out, stderr, phase):
     """What one phase left: {"made"} after the lines, {"run", "weights"} after the notebook; "problem" if nothing."""
     stderr = stderr.decode("utf-8", "replace")[-300:]
     name = "made.json" if phase == "lines" else "run.json"
-    data = _read(out / name)
+    data = None if out.is_symlink() or not out.is_dir() else _read(out / name)  # out/ made a link or a file: nothing
     try:
         value = json.loads(data) if data else None
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested deeper than Python reads
         value = None
     if phase == "lines":
         return {"made": value if isinstance(value, dict) else None}
-    result = {"run": value if isinstance(value, dict) else {}, "weights": _read(out / "weights.npz")}
+    weights = None if out.is_symlink() or not out.is_dir() else _read(out / "weights.npz")
+    result = {"run": value if isinstance(value, dict) else {}, "weights": weights}
     if value is None:
         last = stderr.strip().split("\n")[-1][:200]
         result["problem"] = (report.problem("memory_cap") if "MemoryError" in last else

@@ -62,6 +62,7 @@ class Report:
         self.out = Path(out)
         self.work = self.out.parent / f".{self.out.name}.grading"
         self._fd = None
+        self.unkept = 0  # results graded but not kept (a full disk): the next run grades them again
 
     def __enter__(self):
         out = self.out
@@ -151,12 +152,13 @@ class Report:
     def keep(self, result_key, result):
         """Write one notebook's result at once (a full disk here is found again at the end, naming the path)."""
         path = self.work / "results" / f"{result_key}.json"
+        partial = path.with_suffix(".partial")
         try:
-            partial = path.with_suffix(".partial")
             partial.write_text(json.dumps(result), encoding="utf-8")
             partial.replace(path)
         except OSError:
-            pass
+            partial.unlink(missing_ok=True)  # nothing half-written stays; the count says it was not kept
+            self.unkept += 1
 
     def kept(self):
         return len(list((self.work / "results").glob("*.json")))
@@ -175,12 +177,17 @@ class Report:
         except OSError as e:
             shutil.rmtree(staging, ignore_errors=True)
             if e.errno == errno.ENOSPC:
+                kept, lost = self.kept(), self.unkept
+                again_ja = f"残せなかった {lost} 件は採点し直します" if lost else "採点し直さずに採点結果を作ります"
+                again_en = f"it grades again the {lost} it could not keep" if lost else \
+                    "it writes the report without grading again"
                 raise GradingError(
-                    f"採点結果を {self.out} に書く途中で、空き容量がなくなりました。採点した結果は {self.work} に残して"
-                    "あります。空きを作ってから同じコマンドをもう一度実行すると、採点し直さずに採点結果を作ります。\n"
-                    f"no space left on the device writing the report at {self.out}. What was graded is kept in "
-                    f"{self.work}: free some space and run the same command again; it writes the report without "
-                    "grading again.") from e
+                    f"採点結果を {self.out} に書く途中で、空き容量がなくなりました。採点した {kept} 件の結果は "
+                    f"{self.work} に残してあります" + (f" ({lost} 件は残せませんでした)" if lost else "") +
+                    f"。空きを作ってから同じコマンドをもう一度実行すると、{again_ja}。\n"
+                    f"no space left on the device writing the report at {self.out}. {kept} graded results are kept "
+                    f"in {self.work}" + (f" ({lost} could not be kept)" if lost else "") +
+                    f": free some space and run the same command again; {again_en}.") from e
             raise _unwritable(self.out, e) from e
         shutil.rmtree(self.work, ignore_errors=True)
 

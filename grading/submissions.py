@@ -30,6 +30,7 @@ class Submission:
     source: Path
     member: zipfile.ZipInfo | None = None
     problem: tuple | None = None
+    note: str = ""  # said on its row: a name whose bytes are not UTF-8, shown escaped
 
     def read(self):
         """The notebook's bytes (at most MAX_BYTES; a longer one raises TooLarge). Never follows a link."""
@@ -66,6 +67,27 @@ def submissions(class_path):
                        "class's notebooks")
 
 
+def shown_name(name):
+    """(the name as the report shows it, a note or ""): a name whose bytes are not UTF-8 (a Shift-JIS name as unzip
+    leaves it from a zip made on Japanese Windows) is shown with those bytes escaped (\\x83), and the note says
+    what they read as in Shift-JIS, so the teacher can tell whose it is."""
+    raw = name.encode("utf-8", "surrogateescape")
+    try:
+        raw.decode("utf-8")
+        return name, ""
+    except UnicodeDecodeError:
+        pass
+    escaped = raw.decode("utf-8", "backslashreplace")
+    try:
+        sjis = raw.decode("cp932")
+    except UnicodeDecodeError:
+        sjis = ""
+    ja = "ファイル名が UTF-8 ではないので、バイト列をエスケープして表示しています" + \
+        (f" (Shift-JIS として読むと {sjis})" if sjis else "") + "。"
+    en = "The file name is not UTF-8: its bytes are shown escaped" + (f" (as Shift-JIS: {sjis})" if sjis else "") + "."
+    return escaped, f"{ja} / {en}"
+
+
 def _from_folder(class_path):
     found = []
     for folder, dirnames, filenames in os.walk(class_path):  # links to folders are listed, never entered
@@ -79,15 +101,17 @@ def _from_folder(class_path):
             if stat.S_ISLNK(info.st_mode):
                 if name in dirnames or name.endswith(".ipynb"):
                     kind = "folder" if name in dirnames else "notebook"
-                    found.append(Submission(relative + ("/" if name in dirnames else ""), path,
-                                            problem=("symlink", f": a link to a {kind}, not followed")))
+                    shown, note = shown_name(relative + ("/" if name in dirnames else ""))
+                    found.append(Submission(shown, path, problem=("symlink", f": a link to a {kind}, not followed"),
+                                            note=note))
             elif name.endswith(".ipynb") and name in filenames:
+                shown, note = shown_name(relative)
                 if not stat.S_ISREG(info.st_mode):
-                    found.append(Submission(relative, path, problem=("odd_entry", "")))
+                    found.append(Submission(shown, path, problem=("odd_entry", ""), note=note))
                 elif info.st_size > MAX_BYTES:
-                    found.append(Submission(relative, path, problem=("too_large", f": {size_text()}")))
+                    found.append(Submission(shown, path, problem=("too_large", f": {size_text()}"), note=note))
                 else:
-                    found.append(Submission(relative, path))
+                    found.append(Submission(shown, path, note=note))
         dirnames[:] = [d for d in dirnames if not (here / d).is_symlink()]
     return sorted(found, key=lambda s: s.name)
 
@@ -110,6 +134,8 @@ def _from_zip(class_path):
                 found.append(Submission(shown, class_path, info, ("symlink", ": a link in the zip, not followed")))
             elif info.file_size > MAX_BYTES:
                 found.append(Submission(shown, class_path, info, ("too_large", f": {size_text()}")))
+            elif info.flag_bits & 0x1:
+                found.append(Submission(shown, class_path, info, ("damaged_entry", ": encrypted")))
             else:
                 found.append(Submission(shown, class_path, info))
     return sorted(found, key=lambda s: s.name)
