@@ -7,6 +7,9 @@ One check after each block of blanks of the course's exercise, called as the not
     check_training(globals())    # the 14 lines of one SGD step, from the training cell that last ran
     check_test(globals())        # Y_hat and testacc
 
+An nbgrader grade cell calls each with ``points=True``: the message is printed, not raised, and the number of right
+lines is returned (nbgrader's partial credit; ``scripts/nbgrader_course.py`` writes those cells).
+
 Each line is run on a tiny problem (``runlines.py``) and judged on its own (``judge.py``, against ``reference.py``
 and the mistakes of ``blanks.py``); this module shows the verdicts: the first line that is not right, its message
 and one row per line. ``install()``, which the handout's imports cell calls, adds a cell guard to IPython (an input
@@ -15,9 +18,12 @@ training cell checks its own step before the first epoch. Importing this module 
 hints sets ``ANSWER_HINTS = False`` in its own variables.
 """
 
+import contextlib
+import functools
 import hashlib
 import sys
 import unicodedata
+import warnings
 
 from . import contract, course, judge, runlines
 from .blanks import FUNCTION_ROWS, INFERENCE_ROWS, TEST_ROWS, TRAINING_ROWS
@@ -66,9 +72,13 @@ def table(rows, verdicts):
     return lines
 
 
+_SCORE = []  # the number of right lines the last check judged (an nbgrader grade cell's partial credit)
+
+
 def _report(prefix, rows, verdicts):
     """Raise CheckFailed naming the first line that is not right, with the table; or return quietly. ``prefix``
     makes a row a column of grades.csv: "training.", "inference." or ""."""
+    _SCORE[:] = [sum(verdicts[name].ok for name in rows)]
     first = next((name for name in rows if not verdicts[name].ok), None)
     if first is None:
         return
@@ -99,6 +109,28 @@ def _need(ns, names, cell):
               where_en=where_en)
 
 
+def _scored(check):
+    """``check(ns, points=True)``, as an nbgrader grade cell calls it: the same message, printed on stdout instead of
+    raised, warnings and stderr kept out (nbgrader scores a grade cell with an error or any stderr output 0), and the
+    number of right lines returned, which nbgrader reads as the cell's partial credit."""
+
+    @functools.wraps(check)
+    def run(ns, *args, points=False, **kwargs):
+        if not points:
+            return check(ns, *args, **kwargs)
+        _SCORE[:] = []
+        with warnings.catch_warnings(), contextlib.redirect_stderr(sys.stdout):
+            warnings.simplefilter("ignore")
+            try:
+                check(ns, *args, **kwargs)
+            except CheckFailed as e:
+                print(f"{CHECK_LABEL}: {e}")
+        return _SCORE[0] if _SCORE else 0
+
+    return run
+
+
+@_scored
 def check_functions(ns, quiet=False):
     """Check softmax, softmax_cross_entropy, sigmoid and dsigmoid_du from the notebook's variables ``ns``."""
     _need(ns, FUNCTION_ROWS, "functions")
@@ -110,6 +142,7 @@ def check_functions(ns, quiet=False):
     print(" / ".join(say("functions ok")))
 
 
+@_scored
 def check_inference(ns, quiet=False):
     """Check the four lines of ``inference``, each on its own, on a tiny network."""
     _need(ns, ["inference"], "inference")
@@ -123,6 +156,7 @@ def check_inference(ns, quiet=False):
         print(" / ".join(say("inference ok")))
 
 
+@_scored
 def check_training(ns, source=None, quiet=False):
     """Check the 14 lines of one SGD step, each on its own, as the training cell that last ran wrote them.
 
@@ -139,6 +173,7 @@ def check_training(ns, source=None, quiet=False):
         print(" / ".join(say("training ok")))
 
 
+@_scored
 def check_test(ns, quiet=False):
     """Check Y_hat and testacc of the test-set cell that last ran."""
     source = _last_cell(ns, "Y_hat =", "testacc =")

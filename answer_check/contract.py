@@ -20,7 +20,7 @@ HANDOUT_NO_HINTS = "mnist_mlp_exercise_no_hints.ipynb"
 # helpers, then this package. ``helpers_version`` is what that cell compares, so a stale copy is replaced.
 COURSE_HELPERS = ("utils.py", "progress.py", "mnist_data.py")
 PACKAGE_FILES = ("__init__.py", "cells.py", "runlines.py", "judge.py", "probes.py", "verdict.py", "shapes.py",
-                 "slips.py", "rules.py", "syntax.py", "interpret.py", "message.py", "words.py", "words.txt",
+                 "slips.py", "rules.py", "names.py", "syntax.py", "interpret.py", "message.py", "words.py", "words.txt",
                  "blanks.py", "reference.py", "course.py", "contract.py", "mistake_values.json")
 HELPERS = (*COURSE_HELPERS, *(f"{PACKAGE.name}/{name}" for name in PACKAGE_FILES))
 
@@ -72,8 +72,9 @@ def find_cells(nb):
 
 
 def checks_changed(nb, handout):
-    """True when a check cell of the handout is missing from nb or edited."""
-    sources = {cell.source.strip() for cell in nb.cells}
+    """True when a check cell of the handout is missing from nb or edited (an nbgrader grade cell's
+    ``points=True`` is the handout's cell)."""
+    sources = {cell.source.replace(", points=True)", ")").strip() for cell in nb.cells}
     return any(cell.source.strip() not in sources for cell in handout.cells if cell.get("id") in CHECK_CELLS)
 
 

@@ -168,8 +168,8 @@ class _LineJudge:
         if found or known:
             slip_ja, slip_en = slip_words(found, self.how, self.blank) if found else ("", "")
             ja, en = [slip_ja] if found else [], [slip_en] if found else []
-            if known and after_slip(found, known[0]):
-                ja.append(after_slip(found, known[0]))
+            if known and after_slip(found, known[0], ja):
+                ja.append(after_slip(found, known[0], ja))
                 en.append(say("likely", cause=known[1])[1])
             return Verdict("wrong", ja, [say("wrong", name=name)[1], *en], error=error, shape=shape,
                            mistake=known[1] if known else slip_mistake(found),

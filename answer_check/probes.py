@@ -168,8 +168,9 @@ class _ProbeJudge:
         name, known = self.name, self.known(got)
         found = self.slipped("wrong", [], [say("wrong", name=name)[1]])
         if found and known:
-            found.ja[1:1] = [t for t in [after_slip(found.slips, known[0])] if t]
-            found.en[2:2], found.mistake = [say("likely", cause=known[1])[1]], known[1]
+            more = after_slip(found.slips, known[0], found.ja)
+            found.ja[1:1] = [more] if more else []
+            found.en[2:2], found.mistake = [say("likely", cause=known[1])[1]] if more else [], known[1]
         if found:
             return found
         if known:

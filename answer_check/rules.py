@@ -16,6 +16,7 @@ import numpy as np
 
 from . import words
 from .interpret import METHODS, NP_FUNCTIONS, evaluate
+from .names import function_of, near_names
 from .syntax import Slip, transposed, with_keyword
 from .syntax import call_name as _call_name
 from .syntax import is_method as _is_method
@@ -83,7 +84,7 @@ def _transpose_extra(rules, node, part):
 def _name(rules, node, part):
     """A name of another layer or kind (U_2 for Z_2, the 2 for the 3, Y_hat for y_hat, test for valid)."""
     if isinstance(node, ast.Name) and node.id in rules.env and not callable(rules.env[node.id]):
-        for other, near in _near_names(node.id, rules.env):
+        for other, near in near_names(node.id, rules.env):
             if near:
                 yield ast.Name(other, ast.Load()), Slip("name", part, other, node.id)
 
@@ -115,23 +116,9 @@ def _function(rules, node, part):
     for family in FUNCTION_FAMILIES:
         if name in family:
             for other in family:
-                if other != name and _function_of(rules, node, other) is not None:
-                    changed = ast.Call(_function_of(rules, node, other), node.args, node.keywords)
+                if other != name and function_of(rules.env, node, other) is not None:
+                    changed = ast.Call(function_of(rules.env, node, other), node.args, node.keywords)
                     yield changed, Slip("function", part, _text(changed), name + ">" + other)
-
-
-def _function_of(rules, node, other):
-    """``node``'s function, as the learner reaches it, replaced by ``other`` (None where it has no such one)."""
-    func = node.func
-    if other in rules.env and callable(rules.env[other]):
-        return ast.Name(other, ast.Load())
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "np":
-        return ast.Attribute(func.value, other, ast.Load()) if other in NP_FUNCTIONS else None
-    if isinstance(func, ast.Attribute):
-        return ast.Attribute(func.value, other, ast.Load()) if other in METHODS else None
-    if other in rules.env:
-        return ast.Name(other, ast.Load())
-    return ast.Attribute(ast.Name("np", ast.Load()), other, ast.Load()) if other in NP_FUNCTIONS else None
 
 
 @rule("axis")
@@ -140,6 +127,11 @@ def _axis(rules, node, part):
     if not isinstance(node, ast.Call):
         return
     if _call_name(node) not in _REDUCTIONS:
+        for place, arg in enumerate(node.args[1:], 1):  # softmax(U, 1): an axis given by its place
+            if isinstance(arg, ast.Constant) and arg.value in (0, 1) and not isinstance(arg.value, bool):
+                changed = ast.Call(node.func, [ast.Constant(1 - arg.value) if i == place else a
+                                               for i, a in enumerate(node.args)], node.keywords)
+                yield changed, Slip("axis", part, _text(changed), str(arg.value))
         for keyword in node.keywords:
             if "axis" in (keyword.arg or "") and isinstance(keyword.value, ast.Constant) and \
                     keyword.value.value in (0, 1):
@@ -206,7 +198,7 @@ def _derivative_inside(rules, node, part):
     for delta, derivative in ((inner.left, inner.right), (inner.right, inner.left)):
         if _call_name(derivative) == "dsigmoid_du" and len(derivative.args) == 1 and \
                 isinstance(derivative.args[0], ast.Name) and derivative.args[0].id in rules.env:
-            for other, near in _near_names(derivative.args[0].id, rules.env):
+            for other, near in near_names(derivative.args[0].id, rules.env):
                 if near:
                     moved = ast.Call(derivative.func, [ast.Name(other, ast.Load())], [])
                     new = ast.BinOp(ast.BinOp(node.left, ast.MatMult(), delta), ast.Mult(), moved)
@@ -219,6 +211,20 @@ def _index(rules, node, part):
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value in (0, 1):
         other = ast.Subscript(node.value, ast.Constant(1 - node.slice.value), ast.Load())
         yield other, Slip("index", part, _text(other), str(node.slice.value))
+
+
+@rule("loop index")
+def _loop_index(rules, node, part):
+    """A number where the loop's variable belongs: Delta_3[:, 0] for Delta_3[:, n] in a loop over n."""
+    if isinstance(node, ast.Subscript):
+        parts = list(node.slice.elts) if isinstance(node.slice, ast.Tuple) else [node.slice]
+        for place, index in enumerate(parts):
+            if isinstance(index, ast.Constant) and isinstance(index.value, int):
+                for name in dict.fromkeys(rules.loop_names()):
+                    new = [ast.Name(name, ast.Load()) if i == place else p for i, p in enumerate(parts)]
+                    sliced = ast.Tuple(new, ast.Load()) if isinstance(node.slice, ast.Tuple) else new[0]
+                    changed = ast.Subscript(node.value, sliced, ast.Load())
+                    yield changed, Slip("loop index", part, _text(changed), repr(index.value))
 
 
 @rule("index order")
@@ -365,7 +371,7 @@ def _transpose_missing(rules, node, part):
 def _other_name(rules, node, part):
     """Any other array of the scope for this name (a name mixed up for a reason no rule knows)."""
     if isinstance(node, ast.Name) and node.id in rules.env and not callable(rules.env[node.id]):
-        for other, near in _near_names(node.id, rules.env):
+        for other, near in near_names(node.id, rules.env):
             if not near:
                 yield ast.Name(other, ast.Load()), Slip("other name", part, other, node.id)
 
@@ -480,20 +486,3 @@ def _broadcasts(a, b):
         return np.broadcast_shapes(a, b) == tuple(a)
     except ValueError:
         return False
-
-
-def _near_names(name, env):
-    """Names a learner mixes up with ``name``: another layer's (2 <-> 3), before or after the activation (U <-> Z),
-    upper or lower case (Y_hat <-> y_hat), another set (test / valid / train), or any other array of the scope."""
-    near = []
-    swaps = [("2", "3"), ("3", "2"), ("U", "Z"), ("Z", "U"), ("test", "valid"), ("test", "train"), ("valid", "test"),
-             ("train", "test"), ("Delta", "dLdb"), ("dLdW", "dLdb"), ("dLdb", "dLdW"), ("dLdb", "Delta")]
-    for old, new in swaps:
-        if old in name and name.replace(old, new) in env:
-            near.append(name.replace(old, new))
-    for other in (name.swapcase()[:1] + name[1:], name.lower(), name.upper()):
-        if other != name and other in env:
-            near.append(other)
-    rest = sorted(n for n, v in env.items() if isinstance(v, np.ndarray) and n != name and n not in near
-                  and not n.startswith("_"))
-    return [(n, True) for n in dict.fromkeys(near)] + [(n, False) for n in rest]

@@ -82,17 +82,24 @@ class Rules:
         return np.shape(value) if isinstance(value, np.ndarray | np.generic | int | float) else None
 
     def sites(self):
-        """Every expression node of the block's right-hand sides, with where it sits."""
+        """Every expression node of the block's right-hand sides and of its loops' ranges, with where it sits."""
         roots = [s for statement in self.statements for s in ast.walk(statement)  # loops' bodies too
-                 if isinstance(s, ast.Assign | ast.AugAssign | ast.Return) and s.value]
+                 if isinstance(s, ast.Assign | ast.AugAssign | ast.Return | ast.For) and
+                 getattr(s, "iter" if isinstance(s, ast.For) else "value", None)]
         parents = {}
         for statement in roots:
             parents.update(parent_map(statement))
         for statement in roots:
-            spine = set(self._spine(statement.value))
-            for node in ast.walk(statement.value):
+            root = statement.iter if isinstance(statement, ast.For) else statement.value
+            spine = set(self._spine(root)) if not isinstance(statement, ast.For) else set()
+            for node in ast.walk(root):
                 if isinstance(node, ast.expr) and id(node) in parents:
                     yield node, parents[id(node)], id(node) in spine
+
+    def loop_names(self):
+        """The names the block's loops count with."""
+        return [s.target.id for statement in self.statements for s in ast.walk(statement)
+                if isinstance(s, ast.For) and isinstance(s.target, ast.Name)]
 
     def _spine(self, node, depth=0):
         """The nodes a factor or a term may be missing at: the expression, its operands down the arithmetic, and
@@ -132,7 +139,7 @@ class Search(Rules):
     def run(self, is_right):
         """The first Slip (or pair of Slips) whose edit makes ``is_right(value)`` true, or None."""
         self.record()
-        whole = self._line_twice(is_right) or self._axis_fixed(is_right)
+        whole = self._line_twice(is_right) or self._axis_fixed(is_right) or self._overwritten(is_right)
         if whole:
             return whole
         singles = sorted(self._candidates(), key=lambda c: (RANK.index(c[5].kind), len(c[5].fixed) > len(c[5].part)))
@@ -210,6 +217,32 @@ class Search(Rules):
                         return (Slip("line twice", _text(self.statements[number]), ""),)
                 except Exception:  # the block without it still does not evaluate: not this slip
                     return None
+        return None
+
+    def _overwritten(self, is_right):
+        """A loop's assignment that overwrites what it should add up (``=`` for ``+=``): with ``+=``."""
+        loops = [s for statement in self.statements for s in ast.walk(statement) if isinstance(s, ast.For)]
+        for loop in loops:
+            for number, statement in enumerate(loop.body):
+                if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
+                    continue
+                target = statement.targets[0]
+                added = ast.AugAssign(ast.Subscript(target.value, target.slice, ast.Store())
+                                      if isinstance(target, ast.Subscript) else ast.Name(target.id, ast.Store()),
+                                      ast.Add(), statement.value) if isinstance(target, ast.Name | ast.Subscript) \
+                    else None
+                if added is None:
+                    continue
+                loop.body[number] = ast.copy_location(added, statement)
+                try:
+                    right = self.budget.spend() and is_right(run_block(self.statements, self.env, self.name))
+                except Exception:  # not right this way either
+                    right = False
+                finally:
+                    loop.body[number] = statement
+                if right:
+                    part = ast.get_source_segment(self.source, statement) or _text(statement)
+                    return (Slip("overwritten in a loop", part, _text(added)),)
         return None
 
     def _axis_fixed(self, is_right):

@@ -147,9 +147,12 @@ def slip_mistake(found):
 
 
 
-def after_slip(found, known_ja):
-    """A known mistake's words after the slip's: without what the slip already said."""
+def after_slip(found, known_ja, said=()):
+    """A known mistake's words after the slip's (``said``: the sentences so far): without what the slip already
+    said, and nothing where it said it word for word."""
     kinds = [s if isinstance(s, str) else s.kind for s in (found or [])]
+    if any(known_ja.strip() in sentence for sentence in said):
+        return ""
     said = SAID_BY_SLIP.get(kinds[0]) if len(kinds) == 1 else None
     if said and known_ja.startswith(said):
         return known_ja.removeprefix(said)

@@ -167,6 +167,13 @@ def _bracket(slip):
     return "かっこの数が合っていません (`)` が1つ多いです)。", "The brackets do not match: one `)` too many."
 
 
+def _axis(slip):
+    key = slip.shape[0] if slip.shape and isinstance(slip.shape[0], str) else "axis"
+    old, new = slip.what, str(1 - int(slip.what)) if slip.what in ("0", "1") else "?"
+    return (f"`{slip.part}` は {key}={old} の方向に計算していますが、ここは {key}={new} の方向です。",
+            f"`{slip.part}` works along {key}={old}; this place takes {key}={new}.")
+
+
 def _sum_missing(slip):
     ja = "ミニバッチの方向 (axis=1) に" if slip.what == "1" else "axis=0 の方向に"
     return f"`{slip.part}` を{ja}足し忘れています。", f"`{slip.part}` is not summed (axis={slip.what})."
@@ -175,7 +182,7 @@ def _sum_missing(slip):
 # The kinds whose words depend on more than a template fills in.
 _SLIP_SAYERS = {"operator": _operator, "name": _name, "other name": _name, "extra factor": _extra_factor,
                 "missing factor": _missing, "missing term": _missing, "function": _function,
-                "argument scale": _argument, "bracket": _bracket, "sum missing": _sum_missing}
+                "argument scale": _argument, "bracket": _bracket, "sum missing": _sum_missing, "axis": _axis}
 
 
 def slip_words(kind):

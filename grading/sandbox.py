@@ -43,7 +43,7 @@ PROCESSES = 256  # processes and threads a box may have at once (a kernel and it
 FILE_MB = 100  # the largest file a box may write
 TMP_MB = 512  # the size of the box's own /tmp and /var/tmp (memory-backed)
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")  # read-only in the box (or their links)
-ETC = ("ld.so.cache", "localtime", "alternatives")  # of the machine's /etc, all a box sees (read-only)
+ETC = ("ld.so.cache", "localtime", "alternatives", "fonts")  # of the machine's /etc, all a box sees (read-only)
 BOX_UID = 61000  # as root: a box runs as BOX_UID + SLOTS * (its run's range) + its slot
 SLOTS = 256  # user ids per run: -j at most this
 RANGES = (65534 - BOX_UID) // SLOTS  # runs at once on one machine, each with user ids no other run has
@@ -121,7 +121,7 @@ def _within(path, folders):
     return any(path == f or path.startswith(f.rstrip("/") + "/") for f in folders)
 
 
-def _etc(folder, uid):
+def make_etc(folder, uid):
     """The box's own /etc files (its user alone, its own host name), written into folder: {name: path}."""
     folder.mkdir(exist_ok=True)
     files = {"passwd": f"box:x:{uid}:{uid}:box:{INSIDE}/home:/bin/sh\n", "group": f"box:x:{uid}:\n",
@@ -137,7 +137,29 @@ def box_command(box, uid, argv, etc):
     """The bubblewrap command line that runs argv in the box folder ``box`` (seen inside as INSIDE), as user uid.
 
     An allowlist, as Flatpak builds with bubblewrap: the system's programs and libraries and the grader's Python,
-    read-only; the box's own /etc (``_etc``), /tmp, /proc and /dev; the box's folder; nothing else of the machine."""
+    read-only; the box's own /etc (``make_etc``), /tmp, /proc and /dev; the box's folder; nothing else of the
+    machine."""
+    command = base_command(etc)
+    command += ["--bind", str(box), INSIDE, "--ro-bind", str(box / "grader"), f"{INSIDE}/grader",
+                "--ro-bind", str(box / "data"), f"{INSIDE}/data", "--ro-bind", str(box / "input"), f"{INSIDE}/input",
+                "--chdir", f"{INSIDE}/grader", "--clearenv"]
+    return [*command, *as_user(_env(), uid), *argv]
+
+
+def as_user(env, uid):
+    """The end of a box's command line: its environment, and as root the unprivileged user uid with no capability."""
+    options = []
+    for name, value in env.items():
+        options += ["--setenv", name, value]
+    if os.geteuid() == 0:
+        options += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
+                    "--bounding-set=-all", "--no-new-privs"]
+    return options
+
+
+def base_command(etc):
+    """What every box is made of (``box_command``, and the nbgrader kernel's, ``boxkernel.py``): bubblewrap's
+    namespaces, the system and the grader's Python read-only, its own /tmp, /proc, /dev and /etc."""
     command = ["bwrap", *_namespaces(), *_system()]
     system = [folder for folder in SYSTEM if os.path.isdir(folder) and not os.path.islink(folder)]
     for folder in ("/tmp", "/var/tmp"):  # writable by all, as on any Linux, and capped in size
@@ -154,21 +176,14 @@ def box_command(box, uid, argv, etc):
                 made.add(step)
                 command += ["--perms", "0755", "--dir", step]
         command += ["--ro-bind", folder, folder]
-    command += ["--proc", "/proc", "--dev", "/dev", "--perms", "0755", "--dir", "/etc"]
+    command += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(TMP_MB * 2**20), "--tmpfs",
+                "/dev/shm", "--perms", "0755", "--dir", "/etc"]  # /dev/shm: joblib's and multiprocessing's locks
     for name in ETC:
         if os.path.exists(f"/etc/{name}"):
             command += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
     for name, path in etc.items():
         command += ["--ro-bind", str(path), f"/etc/{name}"]
-    command += ["--bind", str(box), INSIDE, "--ro-bind", str(box / "grader"), f"{INSIDE}/grader",
-                "--ro-bind", str(box / "data"), f"{INSIDE}/data", "--ro-bind", str(box / "input"), f"{INSIDE}/input",
-                "--chdir", f"{INSIDE}/grader", "--clearenv"]
-    for name, value in _env().items():
-        command += ["--setenv", name, value]
-    if os.geteuid() == 0:
-        command += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
-                    "--bounding-set=-all", "--no-new-privs"]
-    return [*command, *argv]
+    return command
 
 
 def bwrap_command(box, uid, phase, etc):
@@ -323,7 +338,7 @@ def run_box(data, mnist, parameters, timeout, memory_mb, line_seconds, sandbox=T
             (box / "grader" / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(ROOT / name, box / "grader" / name)
         shutil.copy(mnist, box / "data" / "mnist.npz")
-        etc = _etc(top / "etc", uid)
+        etc = make_etc(top / "etc", uid)
         inside = INSIDE if sandbox else str(box)
         env = _env(inside)
         job = {"parameters": parameters, "timeout": timeout, "memory_mb": memory_mb, "line_seconds": line_seconds,

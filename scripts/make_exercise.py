@@ -22,6 +22,9 @@ It writes ``mistake_values.json`` too: the values the checks compare a derived b
 tiny problem of the solution's settings, so a teacher who changes ``h_dim``, ``batch_size`` or ``eta`` in the solution
 runs this one command (docs/teachers.en.md, "A variant of your own").
 
+``--nbgrader DIR`` writes an nbgrader course folder with the assignment ``mnist_mlp`` (``scripts/nbgrader_course.py``;
+docs/teachers.en.md, "JupyterHub and nbgrader").
+
 ``--release DIR --repository OWNER/NAME`` writes what a teacher pushes as the class's repository: the handout (with
 ``--no-hints``, the one without hints, under the same name), the helper modules it imports, ``requirements.txt`` and a
 short README for students, with the Colab badge and the ``REPOSITORY`` line pointing at OWNER/NAME. The completed
@@ -226,6 +229,26 @@ HINTS_NOTE = {True: ("\n   デルタと勾配の式は、折りたたんだ「�
                       "\n   This handout has no hints: derive the deltas and gradients with the chain rule.")}
 
 
+def helpers(folder, nb):
+    """The helper files and requirements.txt into folder, with the known mistakes' values of this solution's
+    settings (a teacher's variant has its own), and nb stamped with their version."""
+    for name in (*contract.HELPERS, "requirements.txt"):
+        (folder / name).parent.mkdir(exist_ok=True)
+        shutil.copy(ROOT / name, folder / name)
+    (folder / mistake_values.OUT.relative_to(ROOT)).write_text(mistake_values.render(), encoding="utf-8")
+    stamp(nb, contract.helpers_version(folder))  # what the notebook's first cell compares its helpers with
+
+
+def nbgrader(folder, hints=True):
+    """Write the nbgrader course folder (``scripts/nbgrader_course.py``) of this solution into folder."""
+    from scripts import nbgrader_course
+
+    nb = make_exercise(nbformat.read(SOLUTION, as_version=4), hints=hints)
+    with tempfile.TemporaryDirectory() as files:
+        helpers(Path(files), nb)
+        nbgrader_course.write_course(folder, nb, Path(files))
+
+
 def release(folder, repository, hints=True):
     """Write the class's repository into folder (new or empty): the handout, its helpers, requirements, a README."""
     folder = Path(folder)
@@ -243,12 +266,7 @@ def release(folder, repository, hints=True):
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".release-", dir=folder.parent))  # nothing half-written is left
     try:
-        for name in (*contract.HELPERS, "requirements.txt"):
-            (staging / name).parent.mkdir(exist_ok=True)
-            shutil.copy(ROOT / name, staging / name)
-        # the known mistakes' values on the tiny problem of this solution's settings (a teacher's variant has its own)
-        (staging / mistake_values.OUT.relative_to(ROOT)).write_text(mistake_values.render(), encoding="utf-8")
-        stamp(nb, contract.helpers_version(staging))  # what the notebook's first cell compares its helpers with
+        helpers(staging, nb)
         (staging / contract.HANDOUT).write_text(render(nb), encoding="utf-8")
         hints_ja, hints_en = HINTS_NOTE[hints]
         (staging / "README.md").write_text(STUDENT_README.format(name=repository.split("/")[1], repository=repository,
@@ -269,7 +287,17 @@ def main(argv=None):
                         help=f"leave out the collapsed hints; writes {EXERCISE_NO_HINTS.name}")
     parser.add_argument("--release", metavar="DIR", type=Path, help="write the class's repository into DIR")
     parser.add_argument("--repository", metavar="OWNER/NAME", help="the class's GitHub repository (with --release)")
+    parser.add_argument("--nbgrader", metavar="DIR", type=Path,
+                        help="write an nbgrader course folder into DIR (the assignment mnist_mlp)")
     args = parser.parse_args(argv)
+    if args.nbgrader:
+        try:
+            nbgrader(args.nbgrader, hints=not args.no_hints)
+        except ValueError as e:
+            print(f"make_exercise: {e}", file=sys.stderr)
+            return 2
+        print(f"wrote {args.nbgrader}: cd {args.nbgrader} && nbgrader generate_assignment mnist_mlp")
+        return 0
     if args.release or args.repository:
         if not (args.release and args.repository):
             parser.error("--release DIR and --repository OWNER/NAME go together")

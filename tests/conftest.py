@@ -91,7 +91,7 @@ def pytest_terminal_summary(terminalreporter, config):
                                     "python -m pytest --full runs them too, as CI does")
 
 
-TOOLS = ("needs the grader's sandbox", "chromium", "playwright")  # the skip reasons of a missing tool
+TOOLS = ("needs the grader's sandbox", "chromium", "playwright", "nbgrader")  # the skip reasons of a missing tool
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -101,7 +101,7 @@ def pytest_sessionfinish(session, exitstatus):
                if any(tool in str(r.longrepr) for tool in TOOLS)]
     if os.environ.get("MNIST_MLP_NO_SKIPS") == "1" and skipped and session.exitstatus == 0:
         reporter.write_line(f"MNIST_MLP_NO_SKIPS=1: {len(skipped)} tests skipped for a missing tool; CI installs "
-                            "bubblewrap and Chromium", red=True)
+                            "bubblewrap, Chromium and nbgrader", red=True)
         session.exitstatus = 1
 
 

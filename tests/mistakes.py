@@ -191,7 +191,7 @@ WRONG = {
                                          "softmax", "reduce_axis=1", "reduce_axis=1 でも正しく動く必要"),
     "softmax not normalised": Line("functions", SOFTMAX_RETURN,
                                    "  return np.exp(U - U.max(axis=reduce_axis).reshape(shp))", "softmax",
-                                   "division by the sum"),
+                                   "not divided by its sum"),
     "cross-entropy as np.mean": Line("functions", "return -np.sum(D * np.log(Y))", "return -np.mean(D * np.log(Y))",
                                      "softmax_cross_entropy", "mean of every entry"),
     "cross-entropy without the minus": Line("functions", "return -np.sum(D * np.log(Y))",
@@ -306,6 +306,31 @@ WRONG = {
                                                  "      Delta_2[:, n] = np.dot(W_3.T, Delta_3[:, n]) * "
                                                  "dsigmoid_du(U_3[:, n])", "Delta_2", "layer 3",
                                                  "`U_3` は3層目の変数です", "形と、それぞれの変数の形を見比べて"),
+    # from the fourth review of issue 36
+    "sigmoid as e / (1 + e) with e = exp(-U)": Line("functions", SIGMOID_RETURN,
+                                                    "e = np.exp(-U)\n  return e / (1 + e)", "sigmoid",
+                                                    "sigma(-U)", "σ(−U) (= 1 − σ(U))", "指数の符号が逆"),
+    "cross-entropy looped over the classes": Line("functions", "  return -np.sum(D * np.log(Y))",
+                                                  "  L = 0.0\n  for n in range(Y.shape[0]):\n"
+                                                  "    L = L - np.sum(D[:, n] * np.log(Y[:, n]))\n  return L",
+                                                  "softmax_cross_entropy", "index 0", "添字 0 が違います"),
+    "Delta_2 by a loop on the first column": _training(DELTA_2, "Delta_2 = np.zeros(U_2.shape)\n"
+                                                      "    for n in range(U_2.shape[1]):\n"
+                                                      "      Delta_2[:, n] = np.dot(W_3.T, Delta_3[:, 0]) * "
+                                                      "dsigmoid_du(U_2[:, n])", "Delta_2", "fixed at 0",
+                                                      "添字が 0 に固定されています"),
+    "dLdW_3 overwritten in its loop": _training("dLdW_3 = Delta_3 @ Z_2.T", "dLdW_3 = np.zeros(W_3.shape)\n"
+                                                "    for n in range(Delta_3.shape[1]):\n"
+                                                "      dLdW_3 = np.outer(Delta_3[:, n], Z_2[:, n])", "dLdW_3",
+                                                "overwrites", "上書きしています"),
+    "dLdb_3 looped over the classes": _training("dLdb_3 = Delta_3.sum(axis=1, keepdims=True)",
+                                                "dLdb_3 = np.zeros((Delta_3.shape[0], 1))\n"
+                                                "    for n in range(Delta_3.shape[0]):\n"
+                                                "      dLdb_3[:, 0] += Delta_3[:, n]", "dLdb_3", "index 0",
+                                                "添字 0 が違います"),
+    "softmax over the batch, by its place": _training("Z_3 = softmax(U_3)", "Z_3 = softmax(U_3, 1)", "Z_3",
+                                                      "works along axis=1", "axis=1 の方向に計算していますが",
+                                                      "転置"),
     "inference: U_2 by a loop, bias subtracted": Line("inference", "U_2 = W_2 @ X + b_2",
                                                       "U_2 = np.zeros((W_2.shape[0], X.shape[1]))\n"
                                                       "  for n in range(X.shape[1]):\n"
@@ -437,6 +462,11 @@ SLIPS = {
     "sigma' at U_3 inside the product": 'derivative inside',
     "Delta_2 by a loop, sigma' at U_3": 'name',
     'inference: U_2 by a loop, bias subtracted': 'operator',
+    'cross-entropy looped over the classes': 'index',
+    'Delta_2 by a loop on the first column': 'loop index',
+    'dLdW_3 overwritten in its loop': 'overwritten in a loop',
+    'dLdb_3 looped over the classes': 'index',
+    'softmax over the batch, by its place': 'axis',
 }
 STRUCTURAL = {
     'dLdb_3 summed over the classes by a helper',
@@ -448,6 +478,7 @@ STRUCTURAL = {
     'return left empty',
 }
 CONCEPTUAL = {
+    'sigmoid as e / (1 + e) with e = exp(-U)',
     'W_2 minus eta alone',
     'softmax shifted on top only',
     'b_3 overwritten by its step',

@@ -152,7 +152,7 @@ def test_inside_a_box_only_the_system_python_and_its_own_folder_are_seen(opt_fol
         if os.geteuid() == 0:
             for path in [box, *box.rglob("*")]:
                 os.chown(path, uid, uid)
-        etc = sandbox._etc(run.folder / "box-probe" / "etc", uid)
+        etc = sandbox.make_etc(run.folder / "box-probe" / "etc", uid)
         ran = subprocess.run(sandbox.box_command(box, uid, [sys.executable, "-c", probe], etc), capture_output=True,
                              text=True, timeout=BACKSTOP)
         assert stat.S_IMODE(run.folder.stat().st_mode) == 0o700  # students' notebooks: private

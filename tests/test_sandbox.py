@@ -20,7 +20,7 @@ def options(command):
 
 
 def test_the_box_is_an_allowlist_with_no_network_and_writes_only_its_folder(tmp_path):
-    etc = sandbox._etc(tmp_path / "etc", 61001)
+    etc = sandbox.make_etc(tmp_path / "etc", 61001)
     command = sandbox.bwrap_command(tmp_path, 61001, "lines", etc)
     assert command[0] == "bwrap" and "--unshare-net" in command and "--unshare-pid" in command
     assert "--die-with-parent" in command and "--clearenv" in command

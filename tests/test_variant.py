@@ -28,7 +28,7 @@ LITERALS = {"(1, 100)": "(1, 50)", "b_2, 100,": "b_2, 50,", "0.01 *": "0.05 *", 
             "reshape(256, 1)": "reshape(128, 1)"}
 
 
-def make_variant(folder):
+def make_variant(folder, variant=None):
     """A copy of the project (its code and notebooks, without tests, docs and the benchmark; no .git needed, as in a
     zip of the repository) with the variant's settings written into its solution, and its handout made by the one
     command a teacher runs."""
@@ -42,7 +42,7 @@ def make_variant(folder):
             shutil.copy(path, folder / name)
     solution = folder / contract.SOLUTION
     text = solution.read_text(encoding="utf-8")
-    for name, value in VARIANT.items():
+    for name, value in (variant or VARIANT).items():
         text, count = re.subn(rf'"{name} = [^\\"#]*', f'"{name} = {value}', text)
         assert count == 1, f"the solution sets {name} once, at the start of a line"
     solution.write_text(text, encoding="utf-8")
