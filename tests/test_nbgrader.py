@@ -19,7 +19,7 @@ import pytest
 from test_variant import make_variant
 
 from grading import core, sandbox
-from helpers import SAMPLE_DIR, filled_handout
+from helpers import ROOT, SAMPLE_DIR, filled_handout
 from mistakes import WRONG, apply
 
 pytestmark = pytest.mark.slow
@@ -28,6 +28,11 @@ SPLIT = {"n_train": 2000, "n_valid": 500, "nb_epoch": 1}
 BLOCKS = {"functions-answer-check": 4, "inference-answer-check": 4, "train-answer-check": 14, "test-answer-check": 2}
 BOB = (WRONG["Delta_3 sign"], WRONG["cross-entropy without the minus"])
 CAROL = WRONG["bias subtracted"]
+# The commands of docs/teachers.*.md's nbgrader section that this test runs, as the docs write them.
+DOCUMENTED = ("python -m scripts.make_exercise --nbgrader ~/mnist-course", "jupyter kernelspec install "
+              "kernels/mnist-mlp-box --user", "nbgrader generate_assignment mnist_mlp", "nbgrader autograde mnist_mlp",
+              "nbgrader generate_feedback mnist_mlp", "nbgrader export", 'c.Execute.kernel_name = "mnist-mlp-box"',
+              'c.KernelManager.transport = "ipc"', "submitted/", "/mnist_mlp/mnist_mlp_exercise.ipynb")
 
 
 def run(command, cwd, env):
@@ -87,6 +92,12 @@ def course(tmp_path_factory):
                     ["nbgrader", "export"]):
         run(command, folder, env)
     return {"folder": folder, "released": released, "boxed": boxed, "variant": variant}
+
+
+@pytest.mark.parametrize("page", ["teachers.en.md", "teachers.ja.md"])
+def test_the_docs_say_the_commands_this_test_runs(page):
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    assert [command for command in DOCUMENTED if command not in text] == []
 
 
 def cell_points(course, student):
