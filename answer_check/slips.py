@@ -144,7 +144,8 @@ class Search(Rules):
             return whole
         singles = sorted(self._candidates(), key=lambda c: (RANK.index(c[5].kind), len(c[5].fixed) > len(c[5].part)))
         for parent, field, index, node, new, slip in singles:
-            if self._try(parent, field, index, node, new, is_right):
+            if self._try(parent, field, index, node, new, is_right) and not self._number_idle(
+                    parent, field, index, node, new, slip, is_right):
                 return (slip,)
         swapped = self._names_swapped(is_right)  # two names each in the other's place: one slip, found after singles
         if swapped:
@@ -177,6 +178,13 @@ class Search(Rules):
             finally:
                 put(parent, field, index, node)
         return None
+
+    def _number_idle(self, parent, field, index, node, new, slip, is_right):
+        """A number put in that does not matter: the block is right with it 1.37 times as large too (tanh(U + 100)
+        for tanh(U + 3) is 1 either way). Such an edit is no evidence that the learner meant the setting."""
+        if slip.kind != "literal" or not isinstance(new, ast.Constant):
+            return False
+        return self._try(parent, field, index, node, ast.Constant(new.value * 1.37), is_right)
 
     def _names_swapped(self, is_right):
         """Two variables of the block written each in the other's place (D and Y in the cross-entropy)."""

@@ -198,7 +198,13 @@ def slip_words(kind):
 
 def slip_sentence(slip, widths=None):
     """(ja, en): where a slip is in the learner's line and what kind of slip it is, never the fixed line."""
-    return slip_words(slip.kind)(slip, widths)
+    ja, en = slip_words(slip.kind)(slip, widths)
+    return _joined(ja), en
+
+
+def _joined(ja):
+    """No space after 、 or 。 (a field spaced for the code it holds may follow one)."""
+    return re.sub(r"([、。]) +", r"\1", ja)
 
 
 def _template(slip, widths=None):
@@ -297,7 +303,8 @@ def _filled(ja, en, fill):
 def say(key, **fill):
     """(ja, en) of the sentence ``key``, its fields filled in (``x_en=`` for a field whose English differs); a key
     without words raises KeyError."""
-    return _filled(*SAY[key], fill)
+    ja, en = _filled(*SAY[key], fill)
+    return _joined(ja), en
 
 
 # The words of the checks' table and marks, and of the check's own label.

@@ -71,3 +71,12 @@ def test_np_add_reduce_is_read_as_a_sum():
     want = (ENV["A"] @ ENV["B"]).sum(axis=1, keepdims=True)
     found = slips.search("Z = np.add.reduce(A @ B, axis=0, keepdims=True)", ENV, "Z", right_when(want))
     assert found and found[0].kind == "axis" and found[0].part.startswith("np.add.reduce(")
+
+
+def test_a_number_put_in_that_does_not_matter_is_no_evidence():
+    """tanh(c + 100) is 1 like tanh(c + 137): the literal 3 is not the batch size; the factor one too many is."""
+    want = ENV["A"] @ ENV["B"]
+    found = slips.search("Z = (A @ B) * np.tanh(c + 3)", ENV, "Z", right_when(want), literals={"batch_size": 100})
+    assert found and [s.kind for s in found] == ["extra factor"], found
+    found = slips.search("Z = (A @ B) * 0.1", ENV, "Z", right_when(want * 0.01), literals={"eta": 0.01})
+    assert found and [s.kind for s in found] == ["literal"], found  # a literal that matters is still one
