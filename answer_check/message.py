@@ -9,6 +9,7 @@ those out as plain text; the report escapes the same lines for HTML. Every word 
 """
 
 import re
+import textwrap
 
 from . import words
 from .blanks import BLANKS, MISSING, TEST
@@ -39,7 +40,7 @@ def render(column, v):
         key = "not filled at" if v.get("lineno") else "not filled"
         ja = [say(key, label=label, label_en=name, lineno=v.get("lineno"))[0], *v["ja"][1:]]
     else:
-        lines = [part.strip() for part in v.get("line", "").split("\n") if part.strip()]
+        lines = [part.rstrip() for part in textwrap.dedent(v.get("line", "")).split("\n") if part.strip()]
         if v.get("lineno") and len(lines) > 1:  # a blank written over several lines: each on its own
             at = " " + say("at lines", lineno=v["lineno"], last=v["lineno"] + v["line"].count("\n"))[0]
             ja = [say("headline", label=label, state=STATES[v["status"]], at=at)[0], *(f"    {x}" for x in lines),

@@ -227,6 +227,15 @@ def _loop_index(rules, node, part):
                     yield changed, Slip("loop index", part, _text(changed), repr(index.value))
 
 
+@rule("loop start")
+def _loop_start(rules, node, part):
+    """range(1, N) where range(N) belongs: the first example (the 0th) left out."""
+    if _call_name(node) == "range" and len(node.args) == 2 and isinstance(node.args[0], ast.Constant) and \
+            node.args[0].value == 1:
+        changed = ast.Call(node.func, [node.args[1]], [])
+        yield changed, Slip("loop start", part, _text(changed))
+
+
 @rule("index order")
 def _index_order(rules, node, part):
     """An array indexed with its row and column numbers the wrong way round: Y[np.arange(N), t] for Y[t, ...]."""

@@ -194,7 +194,8 @@ def _bias_sum(name, got, want, batch):
 
 # The shape causes a slip of these kinds already says (the .T, the operator, the order): not said twice.
 SAID_BY_SLIP = {"untransposed": {"transpose missing"}, "transposed extra": {"transpose extra"}, "star": {"operator"},
-                "order": {"order"}, "transposed product": {"transpose missing", "transpose extra", "order"}}
+                "order": {"order"}, "transposed product": {"transpose missing", "transpose extra", "order"},
+                "layer": {"name"}}
 
 
 def diagnose(name, line, got=None, cell="training", course=None, said=()):

@@ -173,7 +173,7 @@ WRONG = {
                                             "(size 256 is different from 100)", "左右が逆"),
     "a typo": _training("Delta_2 = (W_3.T @ Delta_3)", "Delta_2 = (W_3.T @ Dleta_3)", "Delta_2", "Dleta_3"),
     "derivative at U_3": _training("dsigmoid_du(U_2)", "dsigmoid_du(U_3)", "Delta_2", "(256,100) (10,100)",
-                                   "U_3 (10, 100)"),
+                                   "`U_3` は3層目の変数です", "取り違えていないか"),  # the layer said once
     "not Python": _training("U_3 = W_3 @ Z_2 + b_3", "U_3 = W_3 @ (Z_2 + b_3", "U_3", "SyntaxError"),
     # the four functions
     "textbook softmax that overflows": Line("functions", SOFTMAX_RETURN,
@@ -331,6 +331,12 @@ WRONG = {
     "softmax over the batch, by its place": _training("Z_3 = softmax(U_3)", "Z_3 = softmax(U_3, 1)", "Z_3",
                                                       "works along axis=1", "axis=1 の方向に計算していますが",
                                                       "転置"),
+    # from the fifth review of issue 36
+    "dLdb_2 looped from 1": _training("dLdb_2 = Delta_2.sum(axis=1, keepdims=True)",
+                                      "dLdb_2 = np.zeros((Delta_2.shape[0], 1))\n"
+                                      "    for n in range(1, Delta_2.shape[1]):\n"
+                                      "      dLdb_2[:, 0] += Delta_2[:, n]", "dLdb_2", "counts from 1",
+                                      "1 から数えています"),
     "inference: U_2 by a loop, bias subtracted": Line("inference", "U_2 = W_2 @ X + b_2",
                                                       "U_2 = np.zeros((W_2.shape[0], X.shape[1]))\n"
                                                       "  for n in range(X.shape[1]):\n"
@@ -466,6 +472,7 @@ SLIPS = {
     'Delta_2 by a loop on the first column': 'loop index',
     'dLdW_3 overwritten in its loop': 'overwritten in a loop',
     'dLdb_3 looped over the classes': 'index',
+    'dLdb_2 looped from 1': 'loop start',
     'softmax over the batch, by its place': 'axis',
 }
 STRUCTURAL = {
@@ -608,7 +615,8 @@ _RIGHT = [
     *_right("test-predict", "Y_hat = inference(X_test)", "Y_hat = inference(X_test.reshape(-1, 784))",
             "Y_hat = inference(X_test.reshape(10000, 784))"),
     *_right("test-predict", "Y_hat = inference(X_test)", "Y_hat = inference(X=X_test)",
-            "Y_hat = inference(np.asarray(X_test))", "Y_hat = inference(X_test[:])"),
+            "Y_hat = inference(np.asarray(X_test))", "Y_hat = inference(X_test[:])",
+            "Y_hat = softmax(np.dot(W_3, sigmoid(np.dot(W_2, X_test.T) + b_2)) + b_3).T"),  # the forward pass by hand
     *_right("test-predict", "calculate_accuracy(y_test, y_hat)", "calculate_accuracy(y_hat, y_test)",
             "np.mean(y_hat == y_test)", "np.sum(y_hat == y_test) / len(y_test)",
             "calculate_accuracy(y_test, Y_hat.argmax(axis=1))"),
