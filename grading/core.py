@@ -37,9 +37,9 @@ def accuracy_of_weights(weights, X_test, y_test):
     """The test accuracy of trained weights (W_2, b_2, W_3, b_3): the solution's forward pass in the notebook's float32,
     its own sigmoid and softmax written out, so a right notebook's printed ``Test accuracy`` is met exactly. (The
     grader's side only: a student's folder holds no blank's line.)"""
-    W_2, b_2, W_3, b_3 = (np.asarray(weights[name], dtype=np.float32) for name in contract.WEIGHTS)
-    X = np.asarray(X_test, dtype=np.float32).T
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):  # weights that diverged past float32's range become inf, as in the notebook
+        W_2, b_2, W_3, b_3 = (np.asarray(weights[name], dtype=np.float32) for name in contract.WEIGHTS)
+        X = np.asarray(X_test, dtype=np.float32).T
         Z_2 = 0.5 * (1 + np.tanh(0.5 * (W_2 @ X + b_2)))
         U_3 = W_3 @ Z_2 + b_3
         e = np.exp(U_3 - U_3.max(axis=0, keepdims=True))
