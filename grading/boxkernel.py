@@ -40,7 +40,7 @@ def _data_folder():
     return Path(folder)
 
 
-def command(info, folder, work, data, uid):
+def command(folder, work, data, uid):
     """The bwrap command line that runs ipykernel on the private connection file in ``folder`` (bound at its own
     path), with ``work`` (the notebook's folder) at sandbox.INSIDE and ``data`` (MNIST) read-only."""
     etc = sandbox.make_etc(folder / "etc", uid)
@@ -108,7 +108,7 @@ def main(argv):
             link.unlink(missing_ok=True)
             link.symlink_to(folder / f"k-{info[port]}")
             links.append(link)
-        process = subprocess.Popen(command(info, folder, Path.cwd(), _data_folder(), uid), preexec_fn=_limits)
+        process = subprocess.Popen(command(folder, Path.cwd(), _data_folder(), uid), preexec_fn=_limits)
         signal.signal(signal.SIGTERM, lambda *_: process.terminate())
         signal.signal(signal.SIGINT, lambda *_: process.send_signal(signal.SIGINT))
         return process.wait()
