@@ -77,7 +77,7 @@ def shown_name(name):
         return name, ""
     except UnicodeDecodeError:
         pass
-    escaped = raw.decode("utf-8", "backslashreplace")
+    escaped = "".join(chr(b) if b < 0x80 else f"\\x{b:02x}" for b in raw)  # every byte past ASCII escaped
     try:
         sjis = raw.decode("cp932")
     except UnicodeDecodeError:
