@@ -292,6 +292,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.nbgrader:
         try:
+            refresh()  # python -m grading, run beside nbgrader from this checkout, grades with the same settings
             nbgrader(args.nbgrader, hints=not args.no_hints)
         except ValueError as e:
             print(f"make_exercise: {e}", file=sys.stderr)
@@ -310,16 +311,22 @@ def main(argv=None):
               f"  cd {args.release} && git init -b main && git add . && git commit -m handout && "
               f"git remote add origin https://github.com/{args.repository}.git && git push -u origin main")
         return 0
-    target = EXERCISE_NO_HINTS if args.no_hints else EXERCISE
+    return refresh(args.check, hints=not args.no_hints)
+
+
+def refresh(check=False, hints=True):
+    """Write (or with ``check``, compare) this checkout's handout, its known mistakes' values and the solution's
+    helpers stamp from the solution: 0, or 1 where ``check`` found one out of date."""
+    target = EXERCISE if hints else EXERCISE_NO_HINTS
     command = "python -m scripts.make_exercise"
     # the handout and the values its checks compare a derived blank's known mistakes with follow the solution's
     # settings together: a teacher who changes h_dim or eta there runs this one command
-    values = write_or_check(mistake_values.OUT, mistake_values.render(), args.check, command)
+    values = write_or_check(mistake_values.OUT, mistake_values.render(), check, command)
     # both notebooks' first cell carries the version of the helpers they are made with
     solution = stamp(nbformat.read(SOLUTION, as_version=4), contract.helpers_version())
-    stamped = write_or_check(SOLUTION, render(solution), args.check, command)
-    text = render(make_exercise(solution, hints=not args.no_hints))
-    return write_or_check(target, text, args.check, command) or values or stamped
+    stamped = write_or_check(SOLUTION, render(solution), check, command)
+    text = render(make_exercise(solution, hints=hints))
+    return write_or_check(target, text, check, command) or values or stamped
 
 
 if __name__ == "__main__":

@@ -39,7 +39,8 @@ c = get_config()  # noqa: F821 (nbgrader defines it)
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.course_id = "mnist-mlp"
 
-# The training cell trains 10 epochs on 50,000 digits: give every cell up to 30 minutes (nbgrader's default is 30 s).
+# The training cell trains the network on the whole training set: give every cell up to 30 minutes (nbgrader's
+# default is 30 s).
 c.Execute.timeout = 1800
 
 # To run each submission inside the grader's bubblewrap box (no network, no file of yours but the submission's
