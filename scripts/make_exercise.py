@@ -32,6 +32,7 @@ notebook is not there, and no file of it holds the solution's lines.
 """
 
 import argparse
+import contextlib
 import copy
 import re
 import shutil
@@ -239,45 +240,55 @@ def helpers(folder, nb):
     stamp(nb, contract.helpers_version(folder))  # what the notebook's first cell compares its helpers with
 
 
-def nbgrader(folder, hints=True):
-    """Write the nbgrader course folder (``scripts/nbgrader_course.py``) of this solution into folder."""
-    from scripts import nbgrader_course
-
-    nb = make_exercise(nbformat.read(SOLUTION, as_version=4), hints=hints)
-    with tempfile.TemporaryDirectory() as files:
-        helpers(Path(files), nb)
-        nbgrader_course.write_course(folder, nb, Path(files))
-
-
-def release(folder, repository, hints=True):
-    """Write the class's repository into folder (new or empty): the handout, its helpers, requirements, a README."""
-    folder = Path(folder)
-    if not re.fullmatch(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+", repository or "") or repository.endswith(".git"):
-        raise ValueError(f"--repository must be OWNER/NAME as on GitHub, without .git (for example "
-                         f"my-school/mlp-2027); got {repository!r}")
+@contextlib.contextmanager
+def staged(folder, what):
+    """A staging folder beside ``folder`` (new or empty) to write into; put in its place whole when the block ends,
+    and removed if it fails: nothing half-written is left."""
+    folder = Path(folder).absolute()
     if folder.exists() and not folder.is_dir():
-        raise ValueError(f"{folder} is a file: give a new folder for the release")
+        raise ValueError(f"{folder} is a file: give a new folder for {what}")
     if folder.exists() and any(folder.iterdir()):
-        raise ValueError(f"{folder} already exists and is not empty: give a new folder for the release")
-    nb = make_exercise(nbformat.read(SOLUTION, as_version=4), hints=hints)
-    for cell in nb.cells:
-        cell.source = cell.source.replace(f"github/{PROJECT}/", f"github/{repository}/")
-        cell.source = cell.source.replace(f"githubusercontent.com/{PROJECT}/", f"githubusercontent.com/{repository}/")
+        raise ValueError(f"{folder} already exists and is not empty: give a new folder for {what}")
     folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".release-", dir=folder.parent))  # nothing half-written is left
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder.parent))
     try:
-        helpers(staging, nb)
-        (staging / contract.HANDOUT).write_text(render(nb), encoding="utf-8")
-        hints_ja, hints_en = HINTS_NOTE[hints]
-        (staging / "README.md").write_text(STUDENT_README.format(name=repository.split("/")[1], repository=repository,
-                                                                 handout=contract.HANDOUT, hints_ja=hints_ja,
-                                                                 hints_en=hints_en), encoding="utf-8")
+        yield staging
         staging.chmod(0o755)
         if folder.exists():
             folder.rmdir()
         staging.rename(folder)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def nbgrader(folder, hints=True):
+    """Write the nbgrader course folder (``scripts/nbgrader_course.py``) of this solution into folder."""
+    from scripts import nbgrader_course
+
+    nb = make_exercise(nbformat.read(SOLUTION, as_version=4), hints=hints)
+    with staged(folder, "the course") as staging:
+        source = staging / "source" / nbgrader_course.ASSIGNMENT
+        source.mkdir(parents=True)
+        helpers(source, nb)
+        nbgrader_course.write_course(staging, Path(folder).absolute(), nb)
+
+
+def release(folder, repository, hints=True):
+    """Write the class's repository into folder (new or empty): the handout, its helpers, requirements, a README."""
+    if not re.fullmatch(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+", repository or "") or repository.endswith(".git"):
+        raise ValueError(f"--repository must be OWNER/NAME as on GitHub, without .git (for example "
+                         f"my-school/mlp-2027); got {repository!r}")
+    nb = make_exercise(nbformat.read(SOLUTION, as_version=4), hints=hints)
+    for cell in nb.cells:
+        cell.source = cell.source.replace(f"github/{PROJECT}/", f"github/{repository}/")
+        cell.source = cell.source.replace(f"githubusercontent.com/{PROJECT}/", f"githubusercontent.com/{repository}/")
+    with staged(folder, "the release") as staging:
+        helpers(staging, nb)
+        (staging / contract.HANDOUT).write_text(render(nb), encoding="utf-8")
+        hints_ja, hints_en = HINTS_NOTE[hints]
+        (staging / "README.md").write_text(STUDENT_README.format(name=repository.split("/")[1], repository=repository,
+                                                                 handout=contract.HANDOUT, hints_ja=hints_ja,
+                                                                 hints_en=hints_en), encoding="utf-8")
 
 
 def main(argv=None):

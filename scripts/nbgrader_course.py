@@ -17,10 +17,7 @@ source back before it runs a submission, and puts back the helper files from ``s
 """
 
 import json
-import shutil
 import sys
-import tempfile
-from pathlib import Path
 
 import nbformat
 
@@ -88,28 +85,11 @@ def kernel_spec():
             "env": {"PYTHONPATH": str(contract.ROOT)}, "metadata": {"debugger": False}}
 
 
-def write_course(folder, handout, helpers_folder):
-    """Write the nbgrader course folder into ``folder`` (new or empty): its config, the assignment's source (the
-    handout given, with ``helpers_folder``'s helper files) and the box kernel; nothing half-written is left."""
-    folder = Path(folder).absolute()
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ValueError(f"{folder} already exists and is not an empty folder: give a new folder for the course")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".nbgrader-", dir=folder.parent))
-    try:
-        source = staging / "source" / ASSIGNMENT
-        source.mkdir(parents=True)
-        for name in contract.HELPERS:
-            (source / name).parent.mkdir(exist_ok=True)
-            shutil.copy(helpers_folder / name, source / name)
-        nbformat.write(assignment_notebook(handout), source / contract.HANDOUT)
-        (staging / "kernels" / KERNEL).mkdir(parents=True)
-        (staging / "kernels" / KERNEL / "kernel.json").write_text(json.dumps(kernel_spec(), indent=1))
-        (staging / "nbgrader_config.py").write_text(CONFIG.format(root=str(folder), kernels=folder / "kernels",
-                                                                  kernel=KERNEL), encoding="utf-8")
-        staging.chmod(0o755)
-        if folder.exists():
-            folder.rmdir()
-        staging.rename(folder)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+def write_course(staging, folder, handout):
+    """Write into ``staging`` (which becomes ``folder``; make_exercise.staged puts it there whole, with the helpers in
+    source/ already) the assignment's notebook, the box kernel and the config."""
+    nbformat.write(assignment_notebook(handout), staging / "source" / ASSIGNMENT / contract.HANDOUT)
+    (staging / "kernels" / KERNEL).mkdir(parents=True)
+    (staging / "kernels" / KERNEL / "kernel.json").write_text(json.dumps(kernel_spec(), indent=1))
+    (staging / "nbgrader_config.py").write_text(CONFIG.format(root=str(folder), kernels=folder / "kernels",
+                                                              kernel=KERNEL), encoding="utf-8")

@@ -53,4 +53,4 @@ def test_the_course_folder_is_written_whole_or_not_at_all(tmp_path):
     assert make_exercise.main(["--nbgrader", str(folder)]) == 2  # not empty: refused, nothing touched
     (tmp_path / "file").write_text("x")
     assert make_exercise.main(["--nbgrader", str(tmp_path / "file")]) == 2
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".nbgrader-")]  # no staging folder left
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".staging-")]  # no staging folder left
